@@ -1,0 +1,95 @@
+"""``mockserver serve | validate | schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mockserver.world.loader import ScenarioError, load_scenario
+from mockserver.world.spec import Scenario
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from mockserver.app import create_app
+    from mockserver.config import ServerConfig
+
+    scenario_path = Path(args.scenario) if args.scenario else None
+    try:
+        loaded = load_scenario(scenario_path) if scenario_path else None
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    config = ServerConfig(
+        scenario_path=scenario_path,
+        public_url=args.public_url,
+        admin_token=args.admin_token or os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
+    )
+    app = create_app(config, loaded)
+    base = args.public_url or f"http://{args.host}:{args.port}"
+    print(f"mockserver: serving {scenario_path or 'an empty world'} on {base}", flush=True)
+    if loaded is not None:
+        _print_demo_facts(loaded.scenario, base)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def _print_demo_facts(scenario: Scenario, base: str) -> None:
+    for token in scenario.tokens:
+        print(f"  web service token {token.token} (user {token.user}, service {token.service!r})")
+    for user in scenario.users:
+        if user.password:
+            print(f"  user {user.username} / password {user.password}")
+    print(f"  REST endpoint: {base}/webservice/rest/server.php", flush=True)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failures = 0
+    paths: list[Path] = []
+    for name in args.paths:
+        path = Path(name)
+        paths.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path])
+    for path in paths:
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            failures += 1
+            print(exc, file=sys.stderr)
+        else:
+            print(f"{path}: ok")
+    return 1 if failures else 0
+
+
+def _schema(_args: argparse.Namespace) -> int:
+    print(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockserver", description="Mock Moodle + SENCE test server")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve a scenario")
+    serve.add_argument("--scenario", help="scenario YAML file")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--public-url", help="base URL clients use (behind Docker, NAT or a proxy)")
+    serve.add_argument("--admin-token", help="require this bearer token on the admin API")
+    serve.add_argument("--log-level", default="warning")
+    serve.set_defaults(func=_serve)
+    validate = commands.add_parser("validate", help="check scenario files (or folders of them)")
+    validate.add_argument("paths", nargs="+")
+    validate.set_defaults(func=_validate)
+    schema = commands.add_parser("schema", help="print the scenario format's JSON Schema")
+    schema.set_defaults(func=_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result

@@ -1,0 +1,18 @@
+"""Process-wide server settings (one immutable object, defaults for everything)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    scenario_path: Path | None = None
+    public_url: str | None = None
+    admin_token: str | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    max_body_bytes: int = 8 * 1024 * 1024
+    journal_size: int = 1000
+    seed: int = 0

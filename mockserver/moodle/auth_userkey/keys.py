@@ -1,0 +1,125 @@
+"""auth_userkey's domain: mapping field, user lookup/create/update and one-time keys."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import replace
+from typing import Any
+
+from mockserver.moodle.errors import InvalidParameterException
+from mockserver.moodle.params import php_empty, php_intval, validate_email
+from mockserver.moodle.site import Site
+from mockserver.world.entities import User, UserKey
+
+DEFAULT_MAPPING_FIELD = "email"
+KEY_SCRIPT = "auth/userkey"
+_CREATE_REQUIRED = ("username", "email", "firstname", "lastname")
+_PROFILE_FIELDS = ("firstname", "lastname", "email", "username", "idnumber")
+
+
+def mapping_field(site: Site) -> str:
+    """``get_mapping_field()``: the setting, or 'email' when it is empty or '0'."""
+    value = site.userkey.mappingfield
+    return DEFAULT_MAPPING_FIELD if php_empty(value) else value
+
+
+def key_lifetime(site: Site) -> int:
+    lifetime = php_intval(str(site.userkey.keylifetime))
+    return lifetime if lifetime > 0 else 60
+
+
+def _validate_user_data(site: Site, data: dict[str, Any]) -> None:
+    field = mapping_field(site)
+    if php_empty(data.get(field)):
+        raise InvalidParameterException(f'Required field "{field}" is not set or empty.')
+    if site.userkey.iprestriction and "ip" not in data:
+        raise InvalidParameterException('Required parameter "ip" is not set.')
+
+
+def _email_taken(site: Site, email: str, exclude: int | None = None) -> bool:
+    return any(u.email == email and u.id != exclude for u in site.store.users())
+
+
+def _username_taken(site: Site, username: str | None, exclude: int | None = None) -> bool:
+    return username is not None and any(u.username == username and u.id != exclude for u in site.store.users())
+
+
+def _create_user(site: Site, data: dict[str, Any]) -> User:
+    missing = [name for name in _CREATE_REQUIRED if php_empty(data.get(name))]
+    if missing:
+        raise InvalidParameterException(f"Unable to create user, missing value(s): {','.join(missing)}")
+    if _username_taken(site, data["username"]):
+        raise InvalidParameterException(f"Username already exists: {data['username']}")
+    if not validate_email(data["email"]):
+        raise InvalidParameterException(f"Email address is invalid: {data['email']}")
+    if not site.cfg.allowaccountssameemail and _email_taken(site, data["email"]):
+        raise InvalidParameterException(f"Email address already exists: {data['email']}")
+    fields = {name: str(data[name]) for name in _PROFILE_FIELDS if name in data}
+    user = User(
+        id=site.store.next_user_id(),
+        auth="userkey",
+        confirmed=True,
+        lang=site.site_lang(),
+        timecreated=site.clock.time(),
+        **fields,
+    )
+    return site.store.add_user(user)
+
+
+def _loosely_equal(new: Any, old: Any) -> bool:
+    return str(new) == str(old)
+
+
+def _update_user(site: Site, user: User, data: dict[str, Any]) -> User:
+    changes = {name: data[name] for name in _PROFILE_FIELDS if name in data}
+    changes["auth"] = "userkey"
+    if all(_loosely_equal(value, getattr(user, name)) for name, value in changes.items()):
+        return user
+    username = changes.get("username")
+    if username is not None and username != user.username and _username_taken(site, username, user.id):
+        raise InvalidParameterException(f"Username already exists: {username}")
+    email = changes.get("email")
+    if email is None or not validate_email(str(email)):
+        raise InvalidParameterException(f"Email address is invalid: {'' if email is None else email}")
+    if not site.cfg.allowaccountssameemail and email != user.email and _email_taken(site, str(email), user.id):
+        raise InvalidParameterException(f"Email address already exists: {email}")
+    updated = replace(user, **{name: str(value) for name, value in changes.items()})
+    site.store.save_user(updated)
+    return updated
+
+
+def find_or_provision_user(site: Site, data: dict[str, Any]) -> User:
+    """``get_user()``: look up by the mapping field, then create or update per the settings."""
+    field = mapping_field(site)
+    found = site.store.find_users(field, str(data[field])) if field in data else []
+    if found:
+        user = found[0]
+        return _update_user(site, user, data) if site.userkey.updateuser else user
+    if site.userkey.createuser:
+        return _create_user(site, data)
+    raise InvalidParameterException("User is not exist")
+
+
+def create_key(site: Site, user: User, allowed_ip: str | None) -> UserKey:
+    """Replace the user's keys with a fresh one (32 lower-case hex, MD5 like core)."""
+    iprestriction = None
+    if site.userkey.iprestriction:
+        iprestriction = allowed_ip or site.client_ip
+    now = site.clock.time()
+    while True:
+        raw = f"{user.id}_{now}{secrets.token_urlsafe(30)}"
+        value = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+        if site.store.user_key(value) is None:
+            break
+    key = UserKey(value, user.id, now + key_lifetime(site), iprestriction, now)
+    site.store.replace_user_keys(key)
+    return key
+
+
+def get_login_url(site: Site, data: dict[str, Any]) -> str:
+    _validate_user_data(site, data)
+    user = find_or_provision_user(site, data)
+    ip = data.get("ip")
+    key = create_key(site, user, str(ip) if ip else None)
+    return f"{site.wwwroot}/auth/userkey/login.php?key={key.value}"

@@ -1,0 +1,92 @@
+"""``/auth/userkey/login.php`` and ``/auth/userkey/logout.php`` (auth-userkey.md §5, §6.1)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockserver.moodle.errors import MoodleException
+from mockserver.moodle.lang import get_string
+from mockserver.moodle.net import address_in_subnet
+from mockserver.moodle.pages.http import error_page, redirect
+from mockserver.moodle.pages.params import PageParams
+from mockserver.moodle.pages.session import BrowserSession
+from mockserver.moodle.site import Site
+from mockserver.world.entities import UserKey
+
+
+def _plugin_disabled() -> MoodleException:
+    # The plugin throws moodle_exception with the *text* as errorcode: rendered 'error/<text>'.
+    return MoodleException(get_string("pluginisdisabled", "auth_userkey"), "error")
+
+
+def _validate_key(site: Site, value: str) -> UserKey:
+    key = site.store.user_key(value)
+    if key is None:
+        raise MoodleException("invalidkey", "error")
+    if site.userkey.key_consumed_on_any_attempt:
+        site.store.delete_user_keys(key.userid)
+    if key.validuntil and key.validuntil < site.clock.time():
+        raise MoodleException("expiredkey", "error")
+    if key.iprestriction:
+        remote = site.client_ip
+        if not remote:
+            raise MoodleException("noip", "auth_userkey")
+        allowed = address_in_subnet(remote, key.iprestriction) or any(
+            address_in_subnet(remote, entry) for entry in site.userkey.ipwhitelist.split(";")
+        )
+        if not allowed:
+            raise MoodleException("ipmismatch", "error", debuginfo=f"Remote address: {remote}\nKey IP: {key.iprestriction}")
+    if site.store.user(key.userid) is None:
+        raise MoodleException("invaliduserid", "error")
+    return key
+
+
+async def login_php(request: Request) -> Response:
+    site = Site.of(request)
+    browser = BrowserSession(site)
+    try:
+        if not site.auth_enabled("userkey"):
+            raise _plugin_disabled()
+        params = await PageParams.read(request, site)
+        value = params.required("key", "alphanum")
+        target = params.optional("wantsurl", "", "url") or site.wwwroot
+        try:
+            key = _validate_key(site, value)
+        except MoodleException:
+            if browser.session.userid:
+                browser.logout()
+            raise
+    except MoodleException as error:
+        return error_page(site, browser, error)
+    user = site.store.user(key.userid)
+    assert user is not None  # checked by _validate_key
+    if browser.session.userid:
+        if browser.session.userid != user.id:
+            browser.logout()
+        else:
+            site.store.delete_user_keys(user.id)
+            return redirect(site, browser, target)
+    site.store.consume_user_key(key.value)
+    browser.login(user)
+    browser.session.userkey = True
+    browser.save()
+    return redirect(site, browser, target)
+
+
+async def logout_php(request: Request) -> Response:
+    site = Site.of(request)
+    browser = BrowserSession(site)
+    try:
+        if not site.auth_enabled("userkey"):
+            raise _plugin_disabled()
+        params = await PageParams.read(request, site)
+        return_type = "localurl" if site.userkey.logout_return_param == "localurl" else "url"
+        target = params.required("return", return_type)
+        user = browser.user
+        if user is not None and user.auth != "userkey":
+            raise MoodleException("incorrectlogout", "auth_userkey", link=site.wwwroot)
+    except MoodleException as error:
+        return error_page(site, browser, error)
+    browser.logout()
+    return redirect(site, browser, str(target))

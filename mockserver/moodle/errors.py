@@ -1,0 +1,136 @@
+"""Typed Moodle exceptions carrying what the wire needs.
+
+An exception knows its PHP class, errorcode, string identifier/component, ``$a`` and debuginfo.
+The message is produced by :meth:`MoodleException.message` in the language that was current
+when the exception was raised (the caller passes it), as Moodle builds it in the constructor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from mockserver.moodle.lang import get_string, normalise_component, string_exists
+
+
+class DebugLevel(str, Enum):
+    NONE = "none"
+    NORMAL = "normal"
+    DEVELOPER = "developer"
+
+
+# PHP class names by Moodle version profile (moodle-webservice.md §1.6).
+_CLASS_NAMES_45 = {
+    "moodle_exception": "core\\exception\\moodle_exception",
+    "invalid_parameter_exception": "core\\exception\\invalid_parameter_exception",
+    "invalid_response_exception": "core\\exception\\invalid_response_exception",
+    "coding_exception": "core\\exception\\coding_exception",
+    "required_capability_exception": "core\\exception\\required_capability_exception",
+    "require_login_exception": "core\\exception\\require_login_exception",
+    "restricted_context_exception": "core_external\\restricted_context_exception",
+}
+
+
+def php_class_name(kind: str, version: str) -> str:
+    if version == "4.1":
+        return kind
+    return _CLASS_NAMES_45.get(kind, kind)
+
+
+@dataclass
+class DebugSettings:
+    level: DebugLevel = DebugLevel.NONE
+    display: bool = True
+
+    @property
+    def shows_debuginfo(self) -> bool:
+        return self.level is not DebugLevel.NONE
+
+    @property
+    def appends_to_message(self) -> bool:
+        return self.level is DebugLevel.DEVELOPER and self.display
+
+
+class MoodleException(Exception):
+    """``moodle_exception`` and its subclasses."""
+
+    kind = "moodle_exception"
+
+    def __init__(
+        self,
+        errorcode: str,
+        component: str = "error",
+        a: object = None,
+        debuginfo: str | None = None,
+        *,
+        link: str = "",
+    ) -> None:
+        super().__init__(errorcode)
+        self.errorcode = errorcode
+        self.component = normalise_component(component)
+        self.a = a
+        self.debuginfo = debuginfo
+        self.link = link
+
+    def base_message(self, lang: str) -> str:
+        if string_exists(self.errorcode, self.component):
+            return get_string(self.errorcode, self.component, self.a, lang)
+        return f"{self.component}/{self.errorcode}"
+
+    def message(self, lang: str, debug: DebugSettings) -> str:
+        text = self.base_message(lang)
+        if self.debuginfo and debug.appends_to_message:
+            text = f"{text} ({self.debuginfo})"
+        return text
+
+
+class InvalidParameterException(MoodleException):
+    kind = "invalid_parameter_exception"
+
+    def __init__(self, debuginfo: str | None = None) -> None:
+        super().__init__("invalidparameter", "debug", None, debuginfo)
+
+
+class InvalidResponseException(MoodleException):
+    kind = "invalid_response_exception"
+
+    def __init__(self, debuginfo: str | None = None) -> None:
+        super().__init__("invalidresponse", "debug", None, debuginfo)
+
+
+class CodingException(MoodleException):
+    kind = "coding_exception"
+
+    def __init__(self, hint: str, debuginfo: str | None = None) -> None:
+        super().__init__("codingerror", "debug", hint, debuginfo)
+
+
+class WebserviceAccessException(MoodleException):
+    kind = "webservice_access_exception"
+
+    def __init__(self, debuginfo: str | None = None) -> None:
+        super().__init__("accessexception", "webservice", None, debuginfo)
+
+
+class RequiredCapabilityException(MoodleException):
+    kind = "required_capability_exception"
+
+    def __init__(self, capability: str) -> None:
+        super().__init__("nopermissions", "error", None, None)
+        self.capability = capability
+
+    def base_message(self, lang: str) -> str:
+        name = get_string(self.capability, "role", lang=lang)
+        return get_string("nopermissions", "error", name, lang)
+
+
+class DmlMissingRecordException(MoodleException):
+    kind = "dml_missing_record_exception"
+
+    def __init__(self, table: str, sql: str, params: list[str]) -> None:
+        exported = "".join(f"  {i} => {_php_export_string(v)},\n" for i, v in enumerate(params))
+        super().__init__("invalidrecord", "error", table, f"{sql}\n[array (\n{exported})]")
+
+
+def _php_export_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

@@ -1,0 +1,55 @@
+"""``auth_userkey_request_login_url`` (auth-userkey.md §2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.moodle.auth_userkey.keys import get_login_url, mapping_field
+from mockserver.moodle.errors import RequiredCapabilityException, WebserviceAccessException
+from mockserver.moodle.lang import get_string
+from mockserver.moodle.site import Site
+from mockserver.moodle.webservice.description import OPTIONAL, Single, Value
+from mockserver.moodle.webservice.registry import Call, ExternalFunction
+
+_MAPPING_KEYS = {
+    "email": Value("email", "A valid email address"),
+    "username": Value("username", "Username"),
+    "idnumber": Value("raw", "An arbitrary ID code number perhaps from the institution"),
+}
+
+
+def parameters(site: Site) -> Single:
+    """The ``user`` structure is rebuilt from the current settings on every request."""
+    settings = site.userkey
+    field = mapping_field(site)
+    keys: dict[str, Any] = {}
+    if field in _MAPPING_KEYS:
+        keys[field] = _MAPPING_KEYS[field]
+    if settings.iprestriction:
+        keys["ip"] = Value("host", "User IP address")
+    if settings.createuser or settings.updateuser:
+        keys["firstname"] = Value("notags", "The first name(s) of the user", OPTIONAL)
+        keys["lastname"] = Value("notags", "The family name of the user", OPTIONAL)
+        if field != "email":
+            keys["email"] = Value("raw_trimmed", "A valid and unique email address", OPTIONAL)
+        if field != "username":
+            keys["username"] = Value("username", "A valid and unique username", OPTIONAL)
+    return Single({"user": Single(keys, "User")})
+
+
+def execute(call: Call, params: dict[str, Any]) -> dict[str, str]:
+    site = call.site
+    if not site.auth_enabled("userkey"):
+        raise WebserviceAccessException(get_string("pluginisdisabled", "auth_userkey"))
+    if not call.user.has_capability("auth/userkey:generatekey"):
+        raise RequiredCapabilityException("auth/userkey:generatekey")
+    return {"loginurl": get_login_url(site, params["user"])}
+
+
+REQUEST_LOGIN_URL = ExternalFunction(
+    name="auth_userkey_request_login_url",
+    component="auth_userkey",
+    parameters=parameters,
+    returns=Single({"loginurl": Value("raw", "Login URL for a user to log in")}),
+    execute=execute,
+)

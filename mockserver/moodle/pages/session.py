@@ -1,0 +1,95 @@
+"""Moodle browser sessions: a signed ``MoodleSession`` cookie naming a session kept in the store."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from urllib.parse import urlsplit
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.responses import Response
+
+from mockserver.moodle.site import Site
+from mockserver.world.entities import GUEST_USER_ID, Session, User
+
+COOKIE_NAME = "MoodleSession"
+_SESSKEY_ALPHABET = string.ascii_letters + string.digits
+
+
+def _serializer(site: Site) -> URLSafeSerializer:
+    return URLSafeSerializer(site.config.secret_key, salt=f"MoodleSession:{site.tenant.name}")
+
+
+def new_sesskey() -> str:
+    return "".join(secrets.choice(_SESSKEY_ALPHABET) for _ in range(10))
+
+
+class BrowserSession:
+    """The session of one request; remembers whether the cookie must be (re)sent."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.changed = False
+        self.session = self._load() or self._fresh()
+
+    def _load(self) -> Session | None:
+        raw = self.site.request.cookies.get(COOKIE_NAME)
+        if not raw:
+            return None
+        try:
+            sid = _serializer(self.site).loads(raw)
+        except BadSignature:
+            return None
+        return self.site.store.session(sid) if isinstance(sid, str) else None
+
+    def _fresh(self) -> Session:
+        self.changed = True
+        session = Session(sid=secrets.token_hex(16), sesskey=new_sesskey())
+        self.site.store.save_session(session)
+        return session
+
+    @property
+    def user(self) -> User | None:
+        """The logged-in user; guests count as logged in (``isloggedin()``)."""
+        if not self.session.userid:
+            return None
+        return self.site.store.user(self.session.userid)
+
+    @property
+    def is_real_user(self) -> bool:
+        return bool(self.session.userid) and self.session.userid != GUEST_USER_ID
+
+    def save(self) -> None:
+        self.site.store.save_session(self.session)
+
+    def login(self, user: User) -> None:
+        """``complete_user_login``: new session id and sesskey, login times and IP updated."""
+        old = self.session
+        self.site.store.delete_session(old.sid)
+        self.session = Session(sid=secrets.token_hex(16), userid=user.id, sesskey=new_sesskey(), wantsurl="")
+        self.session.data = {k: v for k, v in old.data.items() if k == "lang"}
+        now = self.site.clock.time()
+        user.lastlogin, user.currentlogin = user.currentlogin, now
+        user.lastip = self.site.client_ip or ""
+        self.site.store.save_user(user)
+        self.site.store.save_session(self.session)
+        self.changed = True
+
+    def logout(self) -> None:
+        """``require_logout``: the session ends; the browser gets a fresh empty one."""
+        self.site.store.delete_session(self.session.sid)
+        self.session = self._fresh()
+
+    def apply_cookie(self, response: Response) -> Response:
+        if self.changed:
+            path = urlsplit(self.site.wwwroot).path.rstrip("/") + "/"
+            secure = self.site.wwwroot.startswith("https:")
+            response.set_cookie(
+                COOKIE_NAME,
+                _serializer(self.site).dumps(self.session.sid),
+                path=path,
+                httponly=True,
+                secure=secure,
+                samesite="none" if secure else None,
+            )
+        return response

@@ -1,0 +1,165 @@
+"""Moodle's plain browser surface: front page, login form, dashboard, course page, logout."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockserver.moodle.errors import DmlMissingRecordException, MoodleException
+from mockserver.moodle.lang import get_string
+from mockserver.moodle.pages.http import error_page, page_context, page_lang, redirect
+from mockserver.moodle.pages.params import PageParams
+from mockserver.moodle.pages.session import BrowserSession
+from mockserver.moodle.params import clean_bool
+from mockserver.moodle.auth import authenticate_user_login
+from mockserver.moodle.site import Site
+from mockserver.sence.gate import course_gate
+from mockserver.templating import html
+from mockserver.world.entities import SITE_COURSE_ID, Course, User
+
+
+def sso_redirect_decision(site: Site, browser: BrowserSession, params: PageParams, *, clear_first: bool) -> bool:
+    """auth_userkey's ``should_login_redirect`` (§6.3), when the plugin is enabled."""
+    if not site.auth_enabled("userkey"):
+        return False
+    if clear_first:
+        browser.session.enrolkey_skipsso = False
+    raw = params.raw("enrolkey_skipsso")
+    skip = bool(clean_bool(raw)) if isinstance(raw, str) else False
+    if browser.session.enrolkey_skipsso:
+        return False
+    browser.session.enrolkey_skipsso = skip
+    browser.save()
+    return bool(site.userkey.ssourl) and not skip
+
+
+def require_login(site: Site, browser: BrowserSession, params: PageParams) -> Response | None:
+    """Not logged in: remember wantsurl, then the SSO host or the login page."""
+    if browser.is_real_user:
+        return None
+    browser.session.wantsurl = _me(site)
+    browser.save()
+    if sso_redirect_decision(site, browser, params, clear_first=True):
+        return redirect(site, browser, site.userkey.ssourl)
+    return redirect(site, browser, f"{site.wwwroot}/login/index.php")
+
+
+def _me(site: Site) -> str:
+    """The full URL of this request as Moodle's ``qualified_me()`` gives it."""
+    url = site.request.url
+    host = site.wwwroot.split("/", 3)
+    base = "/".join(host[:3])
+    return f"{base}{url.path}" + (f"?{url.query}" if url.query else "")
+
+
+async def front_page(request: Request) -> Response:
+    site = Site.of(request)
+    browser = BrowserSession(site)
+    courses = [c for c in site.store.courses() if c.id != SITE_COURSE_ID and c.visible]
+    return browser.apply_cookie(html("moodle/index.html", **page_context(site, browser, courses=courses)))
+
+
+
+
+async def login_index(request: Request) -> Response:
+    site = Site.of(request)
+    browser = BrowserSession(site)
+    params = await PageParams.read(request, site)
+    if sso_redirect_decision(site, browser, params, clear_first=False):
+        return redirect(site, browser, site.userkey.ssourl)
+    username_raw = params.raw("username")
+    error = ""
+    if request.method == "POST" and isinstance(username_raw, str):
+        username = username_raw.strip().lower()
+        password = params.raw("password")
+        user = authenticate_user_login(site, username, password if isinstance(password, str) else "")
+        if user is not None:
+            wantsurl = browser.session.wantsurl
+            browser.login(user)
+            return redirect(site, browser, wantsurl or f"{site.wwwroot}/my/")
+        error = get_string("invalidlogin", "error", lang=page_lang(site, browser))
+    context = page_context(site, browser, error=error, username=username_raw if isinstance(username_raw, str) else "")
+    return browser.apply_cookie(html("moodle/login.html", **context))
+
+
+def _visible_courses(site: Site, user: User) -> list[Course]:
+    courses = []
+    for enrolment in site.store.enrolments_of_user(user.id):
+        course = site.store.course(enrolment.courseid)
+        if course is not None:
+            courses.append(course)
+    return courses
+
+
+async def my_index(request: Request) -> Response:
+    site = Site.of(request)
+    browser = BrowserSession(site)
+    params = await PageParams.read(request, site)
+    bounce = require_login(site, browser, params)
+    if bounce is not None:
+        return bounce
+    user = browser.user
+    assert user is not None
+    context = page_context(site, browser, courses=_visible_courses(site, user))
+    return browser.apply_cookie(html("moodle/my.html", **context))
+
+
+async def course_view(request: Request) -> Response:
+    site = Site.of(request)
+    browser = BrowserSession(site)
+    params = await PageParams.read(request, site)
+    courseid = params.optional("id", 0, "int")
+    try:
+        if not courseid:
+            raise MoodleException("unspecifycourseid", "error")
+        course = site.store.course(int(courseid))
+        if course is None:
+            raise DmlMissingRecordException("course", "SELECT * FROM {course} WHERE id = ?", [str(courseid)])
+    except MoodleException as error:
+        return error_page(site, browser, error)
+    bounce = require_login(site, browser, params)
+    if bounce is not None:
+        return bounce
+    user = browser.user
+    assert user is not None
+    if course.id == SITE_COURSE_ID:
+        return redirect(site, browser, f"{site.wwwroot}/")
+    enrolment = site.store.enrolment(user.id, course.id)
+    if enrolment is None and not user.siteadmin:
+        return redirect(site, browser, f"{site.wwwroot}/enrol/index.php?id={course.id}")
+    gated = await course_gate(site, browser, params, user, course, enrolment)
+    if gated is not None:
+        return gated
+    return browser.apply_cookie(html("moodle/course.html", **page_context(site, browser, course=course, notice="")))
+
+
+async def enrol_index(request: Request) -> Response:
+    site = Site.of(request)
+    browser = BrowserSession(site)
+    params = await PageParams.read(request, site)
+    try:
+        course = site.store.course(int(params.required("id", "int")))
+        if course is None:
+            raise DmlMissingRecordException("course", "SELECT * FROM {course} WHERE id = ?", [str(params.raw("id"))])
+    except MoodleException as error:
+        return error_page(site, browser, error)
+    bounce = require_login(site, browser, params)
+    if bounce is not None:
+        return bounce
+    return browser.apply_cookie(html("moodle/enrol.html", **page_context(site, browser, course=course)))
+
+
+async def login_logout(request: Request) -> Response:
+    site = Site.of(request)
+    browser = BrowserSession(site)
+    params = await PageParams.read(request, site)
+    destination = f"{site.wwwroot}/login/index.php" if params.optional("loginpage", 0, "bool") else f"{site.wwwroot}/"
+    if not browser.session.userid:
+        browser.logout()
+        return redirect(site, browser, destination)
+    if params.optional("sesskey", "__notpresent__", "raw") != browser.session.sesskey:
+        return browser.apply_cookie(html("moodle/logout_confirm.html", **page_context(site, browser)))
+    if site.auth_enabled("userkey") and browser.session.userkey and site.userkey.redirecturl:
+        destination = site.userkey.redirecturl
+    browser.logout()
+    return redirect(site, browser, destination)

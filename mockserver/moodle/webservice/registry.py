@@ -1,0 +1,37 @@
+"""External functions known to the emulated site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.moodle.site import Site
+from mockserver.moodle.webservice.description import Description, Single
+from mockserver.world.entities import Service, Token, User
+
+
+@dataclass
+class Call:
+    """One authenticated call: who is calling, through which token and service."""
+
+    site: Site
+    user: User
+    token: Token
+    service: Service
+
+
+@dataclass(frozen=True)
+class ExternalFunction:
+    name: str
+    component: str
+    parameters: Callable[[Site], Single]
+    returns: Description | None
+    execute: Callable[[Call, dict[str, Any]], Any]
+
+
+def registry() -> dict[str, ExternalFunction]:
+    from mockserver.moodle.functions import auth_userkey, core_webservice
+
+    functions = [auth_userkey.REQUEST_LOGIN_URL, core_webservice.GET_SITE_INFO]
+    return {f.name: f for f in functions}

@@ -1,0 +1,45 @@
+"""Read ``$_GET`` and ``$_POST`` from a Starlette request the way PHP fills them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+
+from mockserver import phpform
+
+
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it is larger than ``limit`` (PHP then discards POST data)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def post_params(request: Request, limit: int) -> dict[str, Any]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if request.method != "POST":
+        return {}
+    if content_type == "multipart/form-data":
+        try:
+            form = await request.form(max_files=0, max_fields=phpform.MAX_INPUT_VARS, max_part_size=limit)
+        except Exception:  # malformed multipart: PHP ends with empty $_POST
+            return {}
+        result: dict[str, Any] = {}
+        phpform.assign_pairs(result, [(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+        return result
+    body = await read_body(request, limit)
+    if body is None or content_type != "application/x-www-form-urlencoded":
+        return {}
+    return phpform.parse(body)
+
+
+async def merged_params(request: Request, limit: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    get = phpform.parse(request.scope.get("query_string", b""))
+    post = await post_params(request, limit)
+    return get, post

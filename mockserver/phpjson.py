@@ -1,0 +1,86 @@
+"""PHP ``json_encode`` with default flags, byte for byte.
+
+Moodle writes its web-service JSON with ``json_encode($value)``: slashes are escaped as ``\\/``,
+every non-ASCII character becomes a lower-case ``\\uXXXX`` escape (surrogate pairs above the BMP)
+and there is no whitespace. Floats use PHP's ``serialize_precision = -1`` (shortest round trip,
+integral values keep ``.0``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+_SHORT_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "/": "\\/",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+
+
+def _encode_string(text: str) -> str:
+    out = ['"']
+    for char in text:
+        escaped = _SHORT_ESCAPES.get(char)
+        if escaped is not None:
+            out.append(escaped)
+            continue
+        code = ord(char)
+        if 0x20 <= code < 0x7F:
+            out.append(char)
+        elif 0xD800 <= code <= 0xDFFF:
+            # Lone surrogates come from undecodable input bytes; PHP would substitute U+FFFD
+            # under JSON_INVALID_UTF8_SUBSTITUTE, which is the closest safe rendering.
+            out.append("\\ufffd")
+        elif code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    out.append('"')
+    return "".join(out)
+
+
+def _encode_float(value: float) -> str:
+    if math.isnan(value) or math.isinf(value):
+        return "0"  # PHP refuses these; Moodle never emits them.
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value)}.0"
+    text = repr(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        sign = "-" if exponent.startswith("-") else "+"
+        return f"{mantissa}e{sign}{exponent.lstrip('+-')}"
+    return text
+
+
+def encode(value: Any) -> str:
+    """Return ``json_encode(value)`` as PHP would print it."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _encode_float(value)
+    if isinstance(value, str):
+        return _encode_string(value)
+    if isinstance(value, Mapping):
+        if not value:
+            return "[]"  # an empty PHP array is a list
+        items = ",".join(f"{_encode_string(str(k))}:{encode(v)}" for k, v in value.items())
+        return "{" + items + "}"
+    if isinstance(value, Sequence):
+        return "[" + ",".join(encode(v) for v in value) + "]"
+    raise TypeError(f"cannot encode {type(value).__name__}")

@@ -1,0 +1,53 @@
+"""Cross-reference checks a schema cannot express (unknown usernames, duplicate ids...)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from mockserver.world.spec import Scenario
+
+
+Loc = tuple[str | int, ...]
+
+
+def check_references(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Return (location, message) for every broken reference or duplicate."""
+    problems: list[tuple[Loc, str]] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append((tuple(int(p) if p.isdigit() else p for p in key.split(".")), message))
+
+    usernames = Counter(u.username for u in scenario.users)
+    user_ids = Counter(u.id for u in scenario.users if u.id is not None)
+    for i, user in enumerate(scenario.users):
+        if usernames[user.username] > 1:
+            problem(f"users.{i}.username", f"username {user.username!r} is defined more than once")
+        if user.id is not None and (user_ids[user.id] > 1 or user.id < 2):
+            problem(f"users.{i}.id", f"user id {user.id} is duplicated or reserved (ids start at 2)")
+    shortnames = Counter(c.shortname for c in scenario.courses)
+    course_ids = Counter(c.id for c in scenario.courses if c.id is not None)
+    for i, course in enumerate(scenario.courses):
+        if shortnames[course.shortname] > 1:
+            problem(f"courses.{i}.shortname", f"course shortname {course.shortname!r} is defined more than once")
+        if course.id is not None and (course_ids[course.id] > 1 or course.id < 2):
+            problem(f"courses.{i}.id", f"course id {course.id} is duplicated or reserved (1 is the site course)")
+    for i, enrolment in enumerate(scenario.enrolments):
+        if enrolment.user not in usernames:
+            problem(f"enrolments.{i}.user", f"unknown user {enrolment.user!r}")
+        if enrolment.course not in shortnames:
+            problem(f"enrolments.{i}.course", f"unknown course {enrolment.course!r}")
+    service_names = {s.name for s in scenario.services} | {s.shortname for s in scenario.services if s.shortname}
+    for i, service in enumerate(scenario.services):
+        for j, authorised in enumerate(service.authorisedusers):
+            name = authorised if isinstance(authorised, str) else authorised.user
+            if name not in usernames:
+                problem(f"services.{i}.authorisedusers.{j}", f"unknown user {name!r}")
+    tokens = Counter(t.token for t in scenario.tokens)
+    for i, token in enumerate(scenario.tokens):
+        if token.user not in usernames:
+            problem(f"tokens.{i}.user", f"unknown user {token.user!r}")
+        if token.service not in service_names:
+            problem(f"tokens.{i}.service", f"unknown service {token.service!r}")
+        if tokens[token.token] > 1:
+            problem(f"tokens.{i}.token", "token is defined more than once")
+    return problems

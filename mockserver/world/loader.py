@@ -1,0 +1,186 @@
+"""Load scenario and fixture files into typed specs, reporting errors by file, line and key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from mockserver.world.consistency import check_references
+from mockserver.world.spec import Fixtures, Scenario
+
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario or fixture file is invalid; ``problems`` name file, line and key."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class LoadedScenario:
+    scenario: Scenario
+    files: list[Path] = field(default_factory=list)
+
+
+def _to_python(node: yaml.Node, path: Location, lines: dict[Location, int], problems: list[str]) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.safe_load(yaml.serialize(key_node)) if not isinstance(key_node, yaml.ScalarNode) else key_node.value
+            if key in result:
+                problems.append(f"{key_node.start_mark.line + 1}\0{'.'.join(map(str, (*path, key)))}\0duplicate key")
+            result[key] = _to_python(value_node, (*path, key), lines, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, (*path, i), lines, problems) for i, item in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def parse_text(text: str, source: str) -> tuple[Any, dict[Location, int]]:
+    """Parse YAML (or JSON) text, keeping the line of every key."""
+    lines: dict[Location, int] = {}
+    dupes: list[str] = []
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([Problem(source, line, "", f"not valid YAML: {problem}")]) from None
+    if node is None:
+        return {}, lines
+    data = _to_python(node, (), lines, dupes)
+    if dupes:
+        raise ScenarioError([Problem(source, int(d.split("\0")[0]), d.split("\0")[1], d.split("\0")[2]) for d in dupes])
+    return data, lines
+
+
+def _line_for(loc: Location, lines: dict[Location, int]) -> int:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 0
+
+
+def _problems(exc: ValidationError, source: str, lines: dict[Location, int]) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+        key = ".".join(str(p) for p in loc)
+        problems.append(Problem(source, _line_for(loc, lines), key, error["msg"]))
+    return problems
+
+
+@dataclass
+class Origins:
+    """Where each merged list item came from, so later checks can name file and line."""
+
+    items: dict[str, list[tuple[str, dict[Location, int], int]]] = field(default_factory=dict)
+
+    def add(self, collection: str, count: int, source: str, lines: dict[Location, int]) -> None:
+        self.items.setdefault(collection, []).extend((source, lines, i) for i in range(count))
+
+    def problem(self, loc: Location, message: str, fallback: str) -> Problem:
+        for split in (2, 1):
+            collection = ".".join(str(p) for p in loc[:split])
+            entries = self.items.get(collection)
+            if entries and len(loc) > split and isinstance(loc[split], int) and loc[split] < len(entries):
+                source, lines, index = entries[loc[split]]
+                local = (*loc[:split], index, *loc[split + 1 :])
+                return Problem(source, _line_for(local, lines), ".".join(map(str, local)), message)
+        return Problem(fallback, 0, ".".join(map(str, loc)), message)
+
+
+def validate_model(model: type[BaseModel], text: str, source: str) -> Any:
+    return validate_model_with_lines(model, text, source)[0]
+
+
+def validate_model_with_lines(model: type[BaseModel], text: str, source: str) -> tuple[Any, dict[Location, int]]:
+    data, lines = parse_text(text, source)
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(source, 1, "", "the file must hold a mapping of keys")])
+    try:
+        return model.model_validate(data), lines
+    except ValidationError as exc:
+        raise ScenarioError(_problems(exc, source, lines)) from None
+
+
+def _read(path: Path, source: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(source, 0, "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(source, 0, "", f"cannot read: {exc}")]) from None
+
+
+_LISTS = ("users", "courses", "enrolments", "services", "tokens")
+_SENCE_LISTS = ("otecs", "courses", "students")
+
+
+def _merge(parts: Iterable[tuple[Fixtures, str, dict[Location, int]]], scenario: Scenario, origins: Origins) -> Scenario:
+    merged: dict[str, list[Any]] = {name: [] for name in _LISTS}
+    sence: dict[str, list[Any]] = {name: [] for name in _SENCE_LISTS}
+    for part, source, lines in parts:
+        for name in _LISTS:
+            merged[name].extend(getattr(part, name))
+            origins.add(name, len(getattr(part, name)), source, lines)
+        for name in _SENCE_LISTS:
+            sence[name].extend(getattr(part.sence, name))
+            origins.add(f"sence.{name}", len(getattr(part.sence, name)), source, lines)
+    return scenario.model_copy(update={**merged, "sence": scenario.sence.model_copy(update=sence)})
+
+
+def load_scenario_text(text: str, source: str = "<scenario>", base_dir: Path | None = None) -> LoadedScenario:
+    """Validate scenario text; fixture paths resolve against ``base_dir``."""
+    scenario, lines = validate_model_with_lines(Scenario, text, source)
+    files: list[Path] = []
+    parts: list[tuple[Fixtures, str, dict[Location, int]]] = []
+    problems: list[Problem] = []
+    for i, relative in enumerate(scenario.fixtures):
+        path = (base_dir or Path.cwd()) / relative
+        files.append(path)
+        if not path.is_file():
+            problems.append(Problem(source, _line_for(("fixtures", i), lines), f"fixtures.{i}", f"file not found: {path}"))
+            continue
+        try:
+            fixture, fixture_lines = validate_model_with_lines(Fixtures, _read(path, str(path)), str(path))
+            parts.append((fixture, str(path), fixture_lines))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    parts.append((scenario, source, lines))
+    origins = Origins()
+    merged = _merge(parts, scenario, origins)
+    found = check_references(merged)
+    if found:
+        raise ScenarioError([origins.problem(loc, message, source) for loc, message in found])
+    return LoadedScenario(merged, files)
+
+
+def load_scenario(path: Path) -> LoadedScenario:
+    loaded = load_scenario_text(_read(path, str(path)), str(path), path.parent)
+    loaded.files.insert(0, path)
+    return loaded

@@ -1,0 +1,171 @@
+"""The scenario and fixture file format, as typed models.
+
+These models are the single definition of the YAML format: the loader validates files into them
+and ``mockserver schema`` prints their JSON Schema. Code past the loader only sees these objects.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from mockserver.sence.spec import SenceGateSettings, SenceScenario, SenceWorld
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _token_format(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{32}", value):
+        raise ValueError("a web service token is 32 lower-case hex characters")
+    return value
+
+
+WsToken = Annotated[str, AfterValidator(_token_format)]
+Role = Literal["student", "teacher", "editingteacher", "manager"]
+
+
+class UserSpec(Spec):
+    """A Moodle user (table ``user``)."""
+
+    id: int | None = Field(None, description="Fixed user id; assigned from 2 upwards when absent.")
+    username: str
+    password: str = Field("", description="Plain password for /login/index.php and token.php.")
+    firstname: str = ""
+    lastname: str = ""
+    email: str = ""
+    idnumber: str = ""
+    auth: str = Field("manual", description="manual, userkey, nologin, ...")
+    lang: str | None = Field(None, description="Preferred language; site language when absent.")
+    city: str = ""
+    country: str = ""
+    suspended: bool = False
+    deleted: bool = False
+    confirmed: bool = True
+    siteadmin: bool = Field(False, description="Site administrators hold every capability.")
+    capabilities: list[str] = Field(default_factory=list, description="System capabilities granted, e.g. webservice/rest:use.")
+    profile: dict[str, str] = Field(default_factory=dict, description="Custom profile fields by shortname, e.g. runalumno.")
+
+
+class CourseSpec(Spec):
+    """A Moodle course; ``customfields`` carry the SENCE marks (codsence, codcurso, lineacap)."""
+
+    id: int | None = Field(None, description="Fixed course id (> 1); assigned from 2 upwards when absent.")
+    shortname: str
+    fullname: str
+    category: int = 1
+    visible: bool = True
+    summary: str = ""
+    idnumber: str = ""
+    startdate: int = 0
+    enddate: int = 0
+    manualenrol: bool = Field(True, description="Whether an enabled manual enrolment instance exists.")
+    customfields: dict[str, str] = Field(default_factory=dict)
+
+
+class EnrolmentSpec(Spec):
+    user: str = Field(description="Username.")
+    course: str = Field(description="Course shortname.")
+    role: Role = "student"
+
+
+class AuthorisedUserSpec(Spec):
+    user: str
+    validuntil: datetime | None = None
+    iprestriction: str = ""
+
+
+class ServiceSpec(Spec):
+    """An external service (``external_services``) with its functions and authorised users."""
+
+    name: str
+    shortname: str | None = None
+    enabled: bool = True
+    restrictedusers: bool = False
+    requiredcapability: str = ""
+    downloadfiles: bool = False
+    uploadfiles: bool = False
+    functions: list[str] = Field(default_factory=list)
+    authorisedusers: list[AuthorisedUserSpec | str] = Field(default_factory=list)
+
+
+class TokenSpec(Spec):
+    token: WsToken
+    user: str
+    service: str = Field(description="Service name or shortname.")
+    validuntil: datetime | None = None
+    iprestriction: str = ""
+
+
+class Fixtures(Spec):
+    """Users, courses, enrolments, services, tokens and SENCE data; scenarios list fixture files."""
+
+    users: list[UserSpec] = Field(default_factory=list)
+    courses: list[CourseSpec] = Field(default_factory=list)
+    enrolments: list[EnrolmentSpec] = Field(default_factory=list)
+    services: list[ServiceSpec] = Field(default_factory=list)
+    tokens: list[TokenSpec] = Field(default_factory=list)
+    sence: SenceWorld = Field(default_factory=SenceWorld)
+
+
+class MoodleSettings(Spec):
+    """Site settings (``$CFG``)."""
+
+    version: Literal["4.1", "4.5"] = Field("4.1", description="Selects exception class names (4.5: namespaced).")
+    sitename: str = "Moodle test server"
+    wwwroot: str | None = Field(None, description="Fixed wwwroot; when absent it follows the public base URL.")
+    lang: str = "en"
+    autolang: bool = Field(True, description="Honour Accept-Language before the token user's language.")
+    debug: Literal["none", "normal", "developer"] = "none"
+    debugdisplay: bool = True
+    enablewebservices: bool = True
+    webserviceprotocols: list[str] = Field(default_factory=lambda: ["rest"])
+    auth: list[str] = Field(default_factory=lambda: ["userkey"], description="Enabled auth plugins ($CFG->auth).")
+    allowaccountssameemail: bool = False
+    extendedusernamechars: bool = False
+    maintenance: bool = False
+    client_ip_header: str | None = Field(
+        None, description="Trusted header for the client IP (getremoteaddrconf), e.g. Client-IP or X-Forwarded-For."
+    )
+    tokenduration: int = 12 * 7 * 86400
+    sence: SenceGateSettings = Field(
+        default_factory=SenceGateSettings, description="The OTEC's SENCE plugin settings on this Moodle site."
+    )
+    release: str = "4.1.10 (Build: 20240422)"
+    versionnumber: str = "2022112810"
+
+
+class AuthUserkeySettings(Spec):
+    """auth_userkey plugin settings plus version switches (auth-userkey.md §3, §8)."""
+
+    mappingfield: str = "email"
+    keylifetime: int | str = 60
+    iprestriction: bool = False
+    ipwhitelist: str = ""
+    createuser: bool = False
+    updateuser: bool = False
+    redirecturl: str = ""
+    ssourl: str = ""
+    key_consumed_on_any_attempt: bool = Field(False, description="v1.0.0: any login attempt burns the key.")
+    logout_return_param: Literal["localurl", "url"] = Field("localurl", description="url = 2020050801..2022081901.")
+
+
+class ClockSettings(Spec):
+    start: datetime | None = Field(None, description="Server time at start (ISO 8601). Absent: the real time.")
+    frozen: bool = Field(False, description="Time stands still until moved through the admin API.")
+
+
+class Scenario(Fixtures):
+    """A scenario: site settings, plugin settings, clock, fixture files and inline fixtures."""
+
+    name: str = ""
+    description: str = ""
+    fixtures: list[str] = Field(default_factory=list, description="Fixture files, relative to the scenario file.")
+    moodle: MoodleSettings = Field(default_factory=MoodleSettings)
+    auth_userkey: AuthUserkeySettings = Field(default_factory=AuthUserkeySettings)
+    clock: ClockSettings = Field(default_factory=ClockSettings)
+    sence: SenceScenario = Field(default_factory=SenceScenario)

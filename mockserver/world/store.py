@@ -1,0 +1,164 @@
+"""State behind one interface.
+
+``Store`` lists the operations the domain needs; ``MemoryStore`` is the default backend. A shared
+backend (e.g. Redis) implements the same protocol so several workers can serve one world; every
+operation that must be atomic across workers is a single method (``consume_user_key``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from mockserver.sence.store import SenceMemoryStore, SenceStore
+from mockserver.world.entities import Course, Enrolment, Service, Session, Token, User, UserKey
+
+
+class Store(Protocol):
+    sence: SenceStore
+
+    # users
+    def user(self, userid: int) -> User | None: ...
+    def users(self) -> list[User]: ...
+    def find_users(self, field: str, value: str) -> list[User]: ...
+    def add_user(self, user: User) -> User: ...
+    def save_user(self, user: User) -> None: ...
+    def next_user_id(self) -> int: ...
+
+    # courses and enrolments
+    def course(self, courseid: int) -> Course | None: ...
+    def courses(self) -> list[Course]: ...
+    def enrolments_of_user(self, userid: int) -> list[Enrolment]: ...
+    def enrolment(self, userid: int, courseid: int) -> Enrolment | None: ...
+
+    # services and tokens
+    def service(self, serviceid: int) -> Service | None: ...
+    def services(self) -> list[Service]: ...
+    def token(self, value: str) -> Token | None: ...
+    def tokens(self) -> list[Token]: ...
+    def add_token(self, token: Token) -> None: ...
+    def delete_token(self, value: str) -> None: ...
+
+    # auth_userkey keys
+    def user_key(self, value: str) -> UserKey | None: ...
+    def user_keys(self) -> list[UserKey]: ...
+    def replace_user_keys(self, key: UserKey) -> None: ...
+    def delete_user_keys(self, userid: int) -> None: ...
+    def consume_user_key(self, value: str) -> bool: ...
+
+    # browser sessions
+    def session(self, sid: str) -> Session | None: ...
+    def save_session(self, session: Session) -> None: ...
+    def delete_session(self, sid: str) -> None: ...
+    def sessions_of_user(self, userid: int) -> list[Session]: ...
+
+
+class MemoryStore:
+    """In-process store; one per tenant. Reset means building a new one."""
+
+    def __init__(
+        self,
+        users: Iterable[User] = (),
+        courses: Iterable[Course] = (),
+        enrolments: Iterable[Enrolment] = (),
+        services: Iterable[Service] = (),
+        tokens: Iterable[Token] = (),
+    ) -> None:
+        self._users = {u.id: u for u in users}
+        self._courses = {c.id: c for c in courses}
+        self._enrolments = {(e.userid, e.courseid): e for e in enrolments}
+        self._services = {s.id: s for s in services}
+        self._tokens = {t.token: t for t in tokens}
+        self._keys: dict[str, UserKey] = {}
+        self._sessions: dict[str, Session] = {}
+        self.sence: SenceStore = SenceMemoryStore()
+
+    # users
+    def user(self, userid: int) -> User | None:
+        return self._users.get(userid)
+
+    def users(self) -> list[User]:
+        return sorted(self._users.values(), key=lambda u: u.id)
+
+    def find_users(self, field: str, value: str) -> list[User]:
+        return [u for u in self.users() if str(getattr(u, field, None)) == value]
+
+    def next_user_id(self) -> int:
+        return max(self._users, default=1) + 1
+
+    def add_user(self, user: User) -> User:
+        if user.id in self._users:
+            raise ValueError(f"user id {user.id} exists")
+        self._users[user.id] = user
+        return user
+
+    def save_user(self, user: User) -> None:
+        self._users[user.id] = user
+
+    # courses
+    def course(self, courseid: int) -> Course | None:
+        return self._courses.get(courseid)
+
+    def courses(self) -> list[Course]:
+        return sorted(self._courses.values(), key=lambda c: c.id)
+
+    def enrolments_of_user(self, userid: int) -> list[Enrolment]:
+        return [e for (uid, _), e in sorted(self._enrolments.items()) if uid == userid]
+
+    def enrolment(self, userid: int, courseid: int) -> Enrolment | None:
+        return self._enrolments.get((userid, courseid))
+
+    # services and tokens
+    def service(self, serviceid: int) -> Service | None:
+        return self._services.get(serviceid)
+
+    def services(self) -> list[Service]:
+        return sorted(self._services.values(), key=lambda s: s.id)
+
+    def token(self, value: str) -> Token | None:
+        return self._tokens.get(value)
+
+    def tokens(self) -> list[Token]:
+        return list(self._tokens.values())
+
+    def add_token(self, token: Token) -> None:
+        self._tokens[token.token] = token
+
+    def delete_token(self, value: str) -> None:
+        self._tokens.pop(value, None)
+
+    # keys
+    def user_key(self, value: str) -> UserKey | None:
+        return self._keys.get(value)
+
+    def user_keys(self) -> list[UserKey]:
+        return sorted(self._keys.values(), key=lambda k: (k.userid, k.timecreated))
+
+    def replace_user_keys(self, key: UserKey) -> None:
+        self.delete_user_keys(key.userid)
+        self._keys[key.value] = key
+
+    def delete_user_keys(self, userid: int) -> None:
+        for value in [v for v, k in self._keys.items() if k.userid == userid]:
+            del self._keys[value]
+
+    def consume_user_key(self, value: str) -> bool:
+        """Delete every key of the key's user if ``value`` is still live; False if already gone."""
+        key = self._keys.get(value)
+        if key is None:
+            return False
+        self.delete_user_keys(key.userid)
+        return True
+
+    # sessions
+    def session(self, sid: str) -> Session | None:
+        return self._sessions.get(sid)
+
+    def save_session(self, session: Session) -> None:
+        self._sessions[session.sid] = session
+
+    def delete_session(self, sid: str) -> None:
+        self._sessions.pop(sid, None)
+
+    def sessions_of_user(self, userid: int) -> list[Session]:
+        return [s for s in self._sessions.values() if s.userid == userid]
