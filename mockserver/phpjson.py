@@ -8,10 +8,13 @@ integral values keep ``.0``).
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+_NEEDS_SLOW_PATH = re.compile("[\ud800-\udfff\x7f]")
 _SHORT_ESCAPES = {
     '"': '\\"',
     "\\": "\\\\",
@@ -25,6 +28,14 @@ _SHORT_ESCAPES = {
 
 
 def _encode_string(text: str) -> str:
+    if _NEEDS_SLOW_PATH.search(text):
+        return _encode_string_slow(text)
+    # json.dumps already writes lower-case \uXXXX escapes and surrogate pairs like PHP; only
+    # the slash differs.
+    return json.dumps(text).replace("/", "\\/")
+
+
+def _encode_string_slow(text: str) -> str:
     out = ['"']
     for char in text:
         escaped = _SHORT_ESCAPES.get(char)
@@ -32,7 +43,7 @@ def _encode_string(text: str) -> str:
             out.append(escaped)
             continue
         code = ord(char)
-        if 0x20 <= code < 0x7F:
+        if 0x20 <= code <= 0x7F:
             out.append(char)
         elif 0xD800 <= code <= 0xDFFF:
             # Lone surrogates come from undecodable input bytes; PHP would substitute U+FFFD

@@ -53,6 +53,9 @@ class Store(Protocol):
     def sessions_of_user(self, userid: int) -> list[Session]: ...
 
 
+INDEXED_USER_FIELDS = ("username", "email", "idnumber")
+
+
 class MemoryStore:
     """In-process store; one per tenant. Reset means building a new one."""
 
@@ -64,12 +67,17 @@ class MemoryStore:
         services: Iterable[Service] = (),
         tokens: Iterable[Token] = (),
     ) -> None:
-        self._users = {u.id: u for u in users}
+        self._users: dict[int, User] = {}
+        # Lookups by the fields auth_userkey and login use, so large worlds stay O(1).
+        self._by_field: dict[str, dict[str, set[int]]] = {f: {} for f in INDEXED_USER_FIELDS}
+        for user in users:
+            self.save_user(user)
         self._courses = {c.id: c for c in courses}
         self._enrolments = {(e.userid, e.courseid): e for e in enrolments}
         self._services = {s.id: s for s in services}
         self._tokens = {t.token: t for t in tokens}
         self._keys: dict[str, UserKey] = {}
+        self._keys_by_user: dict[int, set[str]] = {}
         self._sessions: dict[str, Session] = {}
         self.sence: SenceStore = SenceMemoryStore()
 
@@ -81,6 +89,10 @@ class MemoryStore:
         return sorted(self._users.values(), key=lambda u: u.id)
 
     def find_users(self, field: str, value: str) -> list[User]:
+        """Users whose ``field`` equals ``value`` exactly, lowest id first."""
+        index = self._by_field.get(field)
+        if index is not None:
+            return [self._users[uid] for uid in sorted(index.get(value, ()))]
         return [u for u in self.users() if str(getattr(u, field, None)) == value]
 
     def next_user_id(self) -> int:
@@ -89,10 +101,15 @@ class MemoryStore:
     def add_user(self, user: User) -> User:
         if user.id in self._users:
             raise ValueError(f"user id {user.id} exists")
-        self._users[user.id] = user
+        self.save_user(user)
         return user
 
     def save_user(self, user: User) -> None:
+        previous = self._users.get(user.id)
+        for field, index in self._by_field.items():
+            if previous is not None:
+                index.get(str(getattr(previous, field)), set()).discard(user.id)
+            index.setdefault(str(getattr(user, field)), set()).add(user.id)
         self._users[user.id] = user
 
     # courses
@@ -137,10 +154,11 @@ class MemoryStore:
     def replace_user_keys(self, key: UserKey) -> None:
         self.delete_user_keys(key.userid)
         self._keys[key.value] = key
+        self._keys_by_user.setdefault(key.userid, set()).add(key.value)
 
     def delete_user_keys(self, userid: int) -> None:
-        for value in [v for v, k in self._keys.items() if k.userid == userid]:
-            del self._keys[value]
+        for value in self._keys_by_user.pop(userid, set()):
+            self._keys.pop(value, None)
 
     def consume_user_key(self, value: str) -> bool:
         """Delete every key of the key's user if ``value`` is still live; False if already gone."""

@@ -38,11 +38,11 @@ def _validate_user_data(site: Site, data: dict[str, Any]) -> None:
 
 
 def _email_taken(site: Site, email: str, exclude: int | None = None) -> bool:
-    return any(u.email == email and u.id != exclude for u in site.store.users())
+    return any(u.id != exclude for u in site.store.find_users("email", email))
 
 
 def _username_taken(site: Site, username: str | None, exclude: int | None = None) -> bool:
-    return username is not None and any(u.username == username and u.id != exclude for u in site.store.users())
+    return username is not None and any(u.id != exclude for u in site.store.find_users("username", username))
 
 
 def _create_user(site: Site, data: dict[str, Any]) -> User:

@@ -54,15 +54,15 @@ async def login_php(request: Request) -> Response:
         try:
             key = _validate_key(site, value)
         except MoodleException:
-            if browser.session.userid:
+            if browser.userid:
                 browser.logout()
             raise
     except MoodleException as error:
         return error_page(site, browser, error)
     user = site.store.user(key.userid)
     assert user is not None  # checked by _validate_key
-    if browser.session.userid:
-        if browser.session.userid != user.id:
+    if browser.userid:
+        if browser.userid != user.id:
             browser.logout()
         else:
             site.store.delete_user_keys(user.id)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import string
 from urllib.parse import urlsplit
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, Signer
 from starlette.responses import Response
 
 from mockserver.moodle.site import Site
@@ -16,12 +17,13 @@ COOKIE_NAME = "MoodleSession"
 _SESSKEY_ALPHABET = string.ascii_letters + string.digits
 
 
-def _serializer(site: Site) -> URLSafeSerializer:
-    return URLSafeSerializer(site.config.secret_key, salt=f"MoodleSession:{site.tenant.name}")
+def _signer(site: Site) -> Signer:
+    return Signer(site.config.secret_key, salt=f"MoodleSession:{site.tenant.name}")
 
 
 def new_sesskey() -> str:
-    return "".join(secrets.choice(_SESSKEY_ALPHABET) for _ in range(10))
+    """Ten random alphanumerics, like Moodle's ``random_string(10)``."""
+    return "".join(_SESSKEY_ALPHABET[byte % len(_SESSKEY_ALPHABET)] for byte in os.urandom(10))
 
 
 class BrowserSession:
@@ -30,23 +32,39 @@ class BrowserSession:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.changed = False
-        self.session = self._load() or self._fresh()
+        self._session = self._load()
+
+    @property
+    def session(self) -> Session:
+        """The current session, started on first use when the browser brought none."""
+        if self._session is None:
+            self._session = self._fresh()
+        return self._session
+
+    @session.setter
+    def session(self, value: Session) -> None:
+        self._session = value
 
     def _load(self) -> Session | None:
         raw = self.site.request.cookies.get(COOKIE_NAME)
         if not raw:
             return None
         try:
-            sid = _serializer(self.site).loads(raw)
-        except BadSignature:
+            sid = _signer(self.site).unsign(raw).decode("ascii")
+        except (BadSignature, UnicodeDecodeError):
             return None
-        return self.site.store.session(sid) if isinstance(sid, str) else None
+        return self.site.store.session(sid)
 
     def _fresh(self) -> Session:
         self.changed = True
         session = Session(sid=secrets.token_hex(16), sesskey=new_sesskey())
         self.site.store.save_session(session)
         return session
+
+    @property
+    def userid(self) -> int:
+        """``$USER->id`` without starting a session for a browser that has none."""
+        return self._session.userid if self._session is not None else 0
 
     @property
     def user(self) -> User | None:
@@ -64,10 +82,12 @@ class BrowserSession:
 
     def login(self, user: User) -> None:
         """``complete_user_login``: new session id and sesskey, login times and IP updated."""
-        old = self.session
-        self.site.store.delete_session(old.sid)
+        old = self._session
+        if old is not None:
+            self.site.store.delete_session(old.sid)
         self.session = Session(sid=secrets.token_hex(16), userid=user.id, sesskey=new_sesskey(), wantsurl="")
-        self.session.data = {k: v for k, v in old.data.items() if k == "lang"}
+        if old is not None:
+            self.session.data = {k: v for k, v in old.data.items() if k == "lang"}
         now = self.site.clock.time()
         user.lastlogin, user.currentlogin = user.currentlogin, now
         user.lastip = self.site.client_ip or ""
@@ -77,7 +97,8 @@ class BrowserSession:
 
     def logout(self) -> None:
         """``require_logout``: the session ends; the browser gets a fresh empty one."""
-        self.site.store.delete_session(self.session.sid)
+        if self._session is not None:
+            self.site.store.delete_session(self._session.sid)
         self.session = self._fresh()
 
     def apply_cookie(self, response: Response) -> Response:
@@ -86,7 +107,7 @@ class BrowserSession:
             secure = self.site.wwwroot.startswith("https:")
             response.set_cookie(
                 COOKIE_NAME,
-                _serializer(self.site).dumps(self.session.sid),
+                _signer(self.site).sign(self.session.sid).decode("ascii"),
                 path=path,
                 httponly=True,
                 secure=secure,

@@ -1,0 +1,150 @@
+"""Issue-2 benchmark: request_login_url, login.php with fresh keys, and a Starlette baseline.
+
+Run: ``make bench`` (or ``.venv/bin/python bench/run.py [--duration 5] [--connections 16]``).
+Needs ``wrk`` (Debian package). All servers run on loopback with the same uvicorn settings, one
+after the other in the same run, so the ratios compare like with like on a noisy 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TOKEN = "d1c2b3a4e5f60718293a4b5c6d7e8f90"
+REST = "/webservice/rest/server.php"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_ok(url: str, timeout: float = 15.0) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            if httpx.get(url, timeout=0.5).status_code == 200:
+                return time.perf_counter() - start
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.005)
+    raise RuntimeError(f"{url} never answered 200")
+
+
+def bench_scenario(directory: Path, users: int) -> Path:
+    """The demo's settings with many students, so every login.php request can use a fresh key."""
+    scenario = {
+        "name": "bench",
+        "moodle": {"auth": ["userkey"]},
+        "auth_userkey": {"mappingfield": "username", "keylifetime": 3600},
+        "users": [{"id": 2, "username": "admin", "siteadmin": True}]
+        + [{"username": f"student{i}", "firstname": "S", "lastname": str(i), "email": f"s{i}@example.com"} for i in range(users)],
+        "services": [
+            {
+                "name": "User key authentication web service",
+                "restrictedusers": True,
+                "functions": ["auth_userkey_request_login_url"],
+                "authorisedusers": ["admin"],
+            }
+        ],
+        "tokens": [{"token": TOKEN, "user": "admin", "service": "User key authentication web service"}],
+    }
+    path = directory / "bench.yaml"
+    path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    return path
+
+
+def start(command: list[str], port: int) -> tuple[subprocess.Popen[bytes], float]:
+    began = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_ok(f"http://127.0.0.1:{port}/")
+    return process, time.perf_counter() - began
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def wrk(url: str, args: argparse.Namespace, script: str | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
+    command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", str(ROOT / "bench" / script)]
+    output = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    latencies = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": rps, "p50": latencies.get("50", "?"), "p99": latencies.get("99", "?"), "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def mint_keys(base: str, users: int) -> list[str]:
+    keys = []
+    with httpx.Client(base_url=base) as client:
+        for i in range(users):
+            data = {"wstoken": TOKEN, "wsfunction": "auth_userkey_request_login_url", "moodlewsrestformat": "json", "user[username]": f"student{i}"}
+            keys.append(client.post(REST, data=data).json()["loginurl"].rsplit("=", 1)[1])
+    return keys
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--users", type=int, default=12000)
+    parser.add_argument("--startups", type=int, default=5)
+    args = parser.parse_args()
+    mockserver = [str(BIN / "mockserver"), "serve", "--host", "127.0.0.1"]
+
+    startups = []
+    for _ in range(args.startups):
+        port = free_port()
+        process, elapsed = start([*mockserver, "--scenario", str(ROOT / "scenarios/demo.yaml"), "--port", str(port)], port)
+        startups.append(elapsed)
+        stop(process)
+
+    port = free_port()
+    hello, _ = start([sys.executable, str(ROOT / "bench/hello_app.py"), str(port)], port)
+    baseline = wrk(f"http://127.0.0.1:{port}/", args)
+    stop(hello)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scenario = bench_scenario(Path(tmp), args.users)
+        port = free_port()
+        server, _ = start([*mockserver, "--scenario", str(scenario), "--port", str(port)], port)
+        base = f"http://127.0.0.1:{port}"
+        body = f"wstoken={TOKEN}&wsfunction=auth_userkey_request_login_url&moodlewsrestformat=json&user%5Busername%5D=student0"
+        request_url = wrk(base + REST, args, "wrk_post.lua", {"BENCH_BODY": body})
+        keys_file = Path(tmp) / "keys.txt"
+        keys_file.write_text("\n".join(mint_keys(base, args.users)) + "\n", encoding="utf-8")
+        login = wrk(base + "/", args, "wrk_keys.lua", {"BENCH_KEYS": str(keys_file)})
+        stop(server)
+
+    print(f"{'endpoint':<38}{'req/s':>10}{'p50':>10}{'p99':>10}{'non-2xx/3xx':>13}")
+    for name, result in (("(a) auth_userkey_request_login_url", request_url), ("(b) login.php, fresh keys", login), ("(c) Starlette hello world", baseline)):
+        print(f"{name:<38}{result['rps']:>10.0f}{result['p50']:>10}{result['p99']:>10}{result['non2xx']:>13}")
+    print(f"ratio a/c = {request_url['rps'] / baseline['rps']:.2f}   (target >= 0.5)")
+    print(f"ratio b/c = {login['rps'] / baseline['rps']:.2f}   (target >= 0.5)")
+    print(f"start-up to first 200: median {statistics.median(startups):.3f} s over {len(startups)} runs (target <= 0.5 s)")
+    if login["non2xx"]:
+        print(f"note: {login['non2xx']} login.php requests found no fresh key (raise --users)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
