@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -31,6 +32,8 @@ def _serve(args: argparse.Namespace) -> int:
         admin_token=args.admin_token or os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
     )
     app = create_app(config, loaded)
+    # The loaded world lives as long as the process: keep it out of the cyclic GC's scans.
+    gc.freeze()
     base = args.public_url or f"http://{args.host}:{args.port}"
     print(f"mockserver: serving {scenario_path or 'an empty world'} on {base}", flush=True)
     if loaded is not None:
