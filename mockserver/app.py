@@ -1,10 +1,27 @@
-"""``create_app()``: one Starlette app over a registry of tenants, the same for CLI, tests and CI."""
+"""``create_app()``: one Starlette app over a registry of tenants, the same for CLI, tests and CI.
+
+The ASGI stack, outside in::
+
+    MockServerApp (lifespan: live reload)
+      AdminMount: /__mock/... -> admin API and dashboard (mockserver.admin)
+        TenantDispatch: /t/<name>/... -> the tenant, its prefix in root_path
+          Instrument: journal + faults of that tenant
+            Starlette: Moodle and SENCE routes
+"""
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
-from starlette.types import ASGIApp
+import asyncio
+import contextlib
 
+from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mockserver.admin.api import PREFIX as ADMIN_PREFIX
+from mockserver.admin.middleware import AdminMount, Instrument
+from mockserver.admin.site import build_admin_app
+from mockserver.admin.state import AdminState
+from mockserver.admin.watch import Watcher
 from mockserver.config import ServerConfig
 from mockserver.routes import all_routes
 from mockserver.tenancy import TenantDispatch
@@ -19,18 +36,41 @@ def _initial_scenario(config: ServerConfig) -> LoadedScenario:
 
 
 class MockServerApp:
-    """The ASGI entry point: tenant dispatch in front of the Starlette router."""
+    """The ASGI entry point: admin mount, tenant dispatch and instrumentation in front of the routes."""
 
     def __init__(self, config: ServerConfig, scenario: LoadedScenario | None = None) -> None:
         self.config = config
         self.tenants = TenantRegistry(Tenant(DEFAULT_TENANT, scenario or _initial_scenario(config), seed=config.seed))
+        self.admin = AdminState(config, self.tenants)
         self.starlette = Starlette(routes=all_routes())
         self.starlette.state.config = config
         self.starlette.state.tenants = self.tenants
-        self.asgi: ASGIApp = TenantDispatch(self.starlette, self.tenants)
+        self.admin_app = build_admin_app(self.admin)
+        dispatch = TenantDispatch(Instrument(self.starlette, self.admin), self.tenants)
+        self.asgi: ASGIApp = AdminMount(self.admin_app, dispatch, ADMIN_PREFIX)
+        self.watcher = Watcher(self.admin)
 
-    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
         await self.asgi(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        task: asyncio.Task[None] | None = None
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if self.config.watch:
+                    task = asyncio.create_task(self.watcher.run(self.config.watch_interval))
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
 
 def create_app(config: ServerConfig | None = None, scenario: LoadedScenario | None = None) -> MockServerApp:

@@ -16,3 +16,6 @@ class ServerConfig:
     max_body_bytes: int = 8 * 1024 * 1024
     journal_size: int = 1000
     seed: int = 0
+    admin_open: bool = False
+    watch: bool = False
+    watch_interval: float = 0.5

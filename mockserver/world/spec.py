@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from mockserver.admin.faultspec import FaultSpec
 from mockserver.sence.spec import SenceGateSettings, SenceScenario, SenceWorld
 
 
@@ -169,3 +170,6 @@ class Scenario(Fixtures):
     auth_userkey: AuthUserkeySettings = Field(default_factory=AuthUserkeySettings)
     clock: ClockSettings = Field(default_factory=ClockSettings)
     sence: SenceScenario = Field(default_factory=SenceScenario)
+    faults: list[FaultSpec] = Field(
+        default_factory=list, description="Faults injected into matching requests (docs/admin.md); none by default."
+    )

@@ -1,0 +1,145 @@
+"""Read a request without consuming it, and watch the response go by.
+
+The body is buffered (up to the server's body limit) so that the journal and the faults can see
+the parameters, then replayed to the app unchanged; past the limit the rest streams through and
+the parameters are left unparsed. Parameters are decoded the way PHP does (``phpform``) and
+flattened back to their PHP names (``user[username]``).
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.types import Message, Receive, Scope, Send
+
+from mockserver import phpform
+from mockserver.phpform import PhpArray
+
+_FORM = "application/x-www-form-urlencoded"
+_MULTIPART = "multipart/form-data"
+
+
+async def buffer_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
+    """The whole body (None when larger than ``limit``) and a ``receive`` that replays it."""
+    chunks: list[bytes] = []
+    size = 0
+    complete = True
+    pending: list[Message] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            pending.append(message)
+            break
+        chunk: bytes = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if not message.get("more_body", False):
+            break
+        if size > limit:
+            complete = False
+            break
+    body = b"".join(chunks)
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": not complete}
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return (body if complete and size <= limit else None), replay
+
+
+def flatten(array: PhpArray, prefix: str = "") -> dict[str, str]:
+    """``{"user": {"username": "x"}}`` -> ``{"user[username]": "x"}``."""
+    flat: dict[str, str] = {}
+    for key, value in array.items():
+        name = f"{prefix}[{key}]" if prefix else key
+        if isinstance(value, dict):
+            flat.update(flatten(value, name))
+        else:
+            flat[name] = value
+    return flat
+
+
+def query_params(scope: Scope) -> dict[str, str]:
+    raw: bytes = scope.get("query_string", b"")
+    return flatten(phpform.parse(raw)) if raw else {}
+
+
+def _content_type(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return str(value.decode("latin-1").split(";")[0].strip().lower())
+    return ""
+
+
+async def form_params(scope: Scope, body: bytes | None) -> dict[str, str]:
+    """POST parameters of an urlencoded or multipart body (files and other bodies: none)."""
+    if body is None or scope.get("method") != "POST" or not body:
+        return {}
+    content_type = _content_type(scope)
+    if content_type == _FORM:
+        return flatten(phpform.parse(body))
+    if content_type != _MULTIPART:
+        return {}
+    sent = False
+
+    async def once() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    request = Request(scope, once)
+    try:
+        form = await request.form(max_fields=phpform.MAX_INPUT_VARS)
+    except Exception:  # malformed multipart: the app will answer it, the journal keeps no params
+        return {}
+    try:
+        pairs = [(k, v) for k, v in form.multi_items() if not isinstance(v, UploadFile)]
+        result: PhpArray = {}
+        phpform.assign_pairs(result, pairs)
+        return flatten(result)
+    finally:
+        await form.close()
+
+
+class ResponseRecorder:
+    """A ``send`` that passes everything on and remembers status, headers, size and a body excerpt."""
+
+    def __init__(self, send: Send, excerpt: int) -> None:
+        self._send = send
+        self._excerpt = excerpt
+        self.status: int | None = None
+        self.content_type: str | None = None
+        self.location: str | None = None
+        self.length = 0
+        self.chunks: list[bytes] = []
+        self._kept = 0
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+            for name, value in message.get("headers", ()):
+                lowered = name.lower()
+                if lowered == b"content-type":
+                    self.content_type = value.decode("latin-1")
+                elif lowered == b"location":
+                    self.location = value.decode("latin-1")
+        elif message["type"] == "http.response.body":
+            chunk: bytes = message.get("body", b"")
+            self.length += len(chunk)
+            if self._kept < self._excerpt and chunk:
+                piece = chunk[: self._excerpt - self._kept]
+                self.chunks.append(piece)
+                self._kept += len(piece)
+        await self._send(message)
+
+    @property
+    def excerpt(self) -> bytes:
+        return b"".join(self.chunks)

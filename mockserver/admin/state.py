@@ -1,0 +1,133 @@
+"""What the admin side keeps next to each tenant (journal, faults, scenario source) and the tenant operations.
+
+The world itself lives in ``Tenant``; this module adds the CI machinery around it without the
+world knowing. ``AdminState`` is created once per app and is the only place that creates,
+replaces, resets and removes tenants, so journal and faults always follow the world.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mockserver.admin.faults import FaultBook
+from mockserver.admin.journal import Journal
+from mockserver.config import ServerConfig
+from mockserver.world.loader import LoadedScenario, load_scenario, load_scenario_text
+from mockserver.world.tenant import DEFAULT_TENANT, TENANT_NAME, Tenant, TenantRegistry
+
+
+class TenantError(ValueError):
+    """A tenant operation that cannot be done (bad or taken name, the default tenant)."""
+
+
+class UnknownTenant(TenantError):
+    """No tenant has this name."""
+
+
+@dataclass(frozen=True)
+class ScenarioSource:
+    """Where a tenant's scenario came from, so that ``--watch`` can load it again."""
+
+    path: Path | None = None
+    text: str | None = None
+    base_dir: Path | None = None
+
+    def load(self) -> LoadedScenario:
+        if self.path is not None:
+            return load_scenario(self.path)
+        return load_scenario_text(self.text or "{}", "<api>", self.base_dir)
+
+    def describe(self) -> str:
+        return str(self.path) if self.path is not None else "<scenario sent through the admin API>"
+
+
+@dataclass
+class TenantRuntime:
+    tenant: Tenant
+    journal: Journal
+    faults: FaultBook
+    source: ScenarioSource | None = None
+    created: float = field(default_factory=time.time)
+    reload_error: str | None = None
+    reloads: int = 0
+
+
+class AdminState:
+    def __init__(self, config: ServerConfig, tenants: TenantRegistry) -> None:
+        self.config = config
+        self.tenants = tenants
+        self.global_faults = FaultBook(seed=config.seed)
+        self._runtimes: dict[str, TenantRuntime] = {}
+        default_source = ScenarioSource(path=config.scenario_path) if config.scenario_path else None
+        self.runtime(tenants.default).source = default_source
+
+    def runtime(self, tenant: Tenant) -> TenantRuntime:
+        """The tenant's journal and faults (created on first use, also for tenants added directly)."""
+        found = self._runtimes.get(tenant.name)
+        if found is None or found.tenant is not tenant:
+            faults = FaultBook(seed=self.config.seed)
+            faults.load(tenant.scenario.faults)
+            found = TenantRuntime(tenant, Journal(self.config.journal_size), faults)
+            self._runtimes[tenant.name] = found
+        return found
+
+    def get(self, name: str) -> TenantRuntime:
+        tenant = self.tenants.get(name)
+        if tenant is None:
+            raise UnknownTenant(f"no tenant named {name!r}")
+        return self.runtime(tenant)
+
+    def all(self) -> list[TenantRuntime]:
+        return [self.runtime(t) for t in self.tenants.all()]
+
+    def new_name(self) -> str:
+        while True:
+            name = f"t{secrets.token_hex(4)}"
+            if self.tenants.get(name) is None:
+                return name
+
+    def create(self, name: str | None, loaded: LoadedScenario, source: ScenarioSource | None) -> TenantRuntime:
+        name = name or self.new_name()
+        if not TENANT_NAME.fullmatch(name):
+            raise TenantError(f"invalid tenant name {name!r}: use a-z, 0-9, '-' and '_' (at most 63, starting alnum)")
+        if self.tenants.get(name) is not None:
+            raise TenantError(f"tenant {name!r} exists")
+        tenant = Tenant(name, loaded, seed=self.config.seed)
+        self.tenants.add(tenant)
+        runtime = self.runtime(tenant)
+        runtime.source = source
+        return runtime
+
+    def delete(self, name: str) -> None:
+        if name == DEFAULT_TENANT:
+            raise TenantError("the default tenant cannot be removed (reset it instead)")
+        if not self.tenants.remove(name):
+            raise UnknownTenant(f"no tenant named {name!r}")
+        self._runtimes.pop(name, None)
+
+    def reset(self, runtime: TenantRuntime, *, keep_journal: bool = False, keep_faults: bool = False) -> None:
+        """Back to the scenario's start: world, clock, random source; journal and faults unless kept."""
+        runtime.tenant.reset()
+        if not keep_journal:
+            runtime.journal.clear()
+        if not keep_faults:
+            runtime.faults.load(runtime.tenant.scenario.faults)
+
+    def replace(
+        self,
+        runtime: TenantRuntime,
+        loaded: LoadedScenario,
+        source: ScenarioSource | None,
+        *,
+        keep_journal: bool = False,
+    ) -> None:
+        """A new scenario: a fresh world from it and its faults (live reload keeps the journal)."""
+        runtime.tenant.replace(loaded)
+        runtime.faults.load(loaded.scenario.faults)
+        if not keep_journal:
+            runtime.journal.clear()
+        runtime.source = source
+        runtime.reload_error = None

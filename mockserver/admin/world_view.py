@@ -1,0 +1,186 @@
+"""The world of a tenant as plain JSON: users, courses, tokens, login keys, sessions and SENCE state.
+
+Admin views show full tokens and keys (the admin API is protected); passwords never leave.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+from typing import Any
+
+from mockserver.admin.masking import shorten
+from mockserver.world.clock import Clock
+from mockserver.world.tenant import Tenant
+
+
+def iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="seconds")
+
+
+def clock_view(clock: Clock) -> dict[str, Any]:
+    now = clock.now()
+    return {"now": round(now, 3), "time": int(now), "iso": iso(now), "frozen": clock.frozen}
+
+
+def users_view(tenant: Tenant) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": u.id,
+            "username": u.username,
+            "firstname": u.firstname,
+            "lastname": u.lastname,
+            "fullname": u.fullname,
+            "email": u.email,
+            "idnumber": u.idnumber,
+            "auth": u.auth,
+            "lang": u.lang,
+            "suspended": u.suspended,
+            "deleted": u.deleted,
+            "siteadmin": u.siteadmin,
+            "profile": dict(u.profile),
+            "lastlogin": u.lastlogin,
+            "currentlogin": u.currentlogin,
+            "lastip": u.lastip,
+        }
+        for u in tenant.store.users()
+    ]
+
+
+def _username(tenant: Tenant, userid: int) -> str | None:
+    user = tenant.store.user(userid)
+    return user.username if user else None
+
+
+def courses_view(tenant: Tenant) -> list[dict[str, Any]]:
+    store = tenant.store
+    enrolled: dict[int, list[dict[str, Any]]] = {}
+    for user in store.users():
+        for enrolment in store.enrolments_of_user(user.id):
+            enrolled.setdefault(enrolment.courseid, []).append({"user": user.username, "role": enrolment.role})
+    return [
+        {
+            "id": c.id,
+            "shortname": c.shortname,
+            "fullname": c.fullname,
+            "visible": c.visible,
+            "customfields": dict(c.customfields),
+            "enrolled": enrolled.get(c.id, []),
+        }
+        for c in store.courses()
+    ]
+
+
+def tokens_view(tenant: Tenant) -> list[dict[str, Any]]:
+    store = tenant.store
+    result = []
+    for token in store.tokens():
+        service = store.service(token.serviceid)
+        result.append(
+            {
+                "token": token.token,
+                "user": _username(tenant, token.userid),
+                "service": service.name if service else None,
+                "validuntil": token.validuntil,
+                "iprestriction": token.iprestriction,
+            }
+        )
+    return result
+
+
+def keys_view(tenant: Tenant, *, live_only: bool = False) -> list[dict[str, Any]]:
+    """auth_userkey login keys with their expiry on the tenant's clock."""
+    now = tenant.clock.now()
+    result = []
+    for key in tenant.store.user_keys():
+        live = key.validuntil > now
+        if live_only and not live:
+            continue
+        result.append(
+            {
+                "key": key.value,
+                "short": shorten(key.value),
+                "user": _username(tenant, key.userid),
+                "userid": key.userid,
+                "created": key.timecreated,
+                "validuntil": key.validuntil,
+                "validuntil_iso": iso(key.validuntil),
+                "expires_in": round(key.validuntil - now, 3),
+                "live": live,
+                "iprestriction": key.iprestriction,
+            }
+        )
+    return result
+
+
+def sessions_view(tenant: Tenant) -> list[dict[str, Any]]:
+    result = []
+    for user in tenant.store.users():
+        for session in tenant.store.sessions_of_user(user.id):
+            result.append({"user": user.username, "sid": shorten(session.sid), "userkey": session.userkey})
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly copy of SENCE records, whatever shape the SENCE store gives them."""
+    as_json = getattr(value, "as_json", None)
+    if callable(as_json):
+        return _plain(as_json())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "model_dump"):
+        return _plain(value.model_dump(mode="json"))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _sence_collection(sence: Any, *names: str) -> list[Any]:
+    for name in names:
+        member = getattr(sence, name, None)
+        if member is None:
+            continue
+        value = member() if callable(member) else member
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, (list, tuple)):
+            return [_plain(v) for v in value]
+    return []
+
+
+def sence_view(tenant: Tenant) -> dict[str, Any]:
+    """SENCE sessions and the attendance register of the tenant, read from ``store.sence``.
+
+    Read defensively (the SENCE store was built alongside this module): ``sessions()`` and
+    ``entries()`` (the register: every IniciarSesion/CerrarSesion post and its result) when
+    present, else empty lists.
+    """
+    sence = getattr(tenant.store, "sence", None)
+    if sence is None:
+        return {"sessions": [], "attendance": []}
+    return {
+        "sessions": _sence_collection(sence, "sessions", "all_sessions", "list_sessions"),
+        "attendance": _sence_collection(sence, "entries", "attendance", "register"),
+    }
+
+
+def world_view(tenant: Tenant) -> dict[str, Any]:
+    return {
+        "tenant": tenant.name,
+        "scenario": tenant.scenario.name,
+        "clock": clock_view(tenant.clock),
+        "users": users_view(tenant),
+        "courses": courses_view(tenant),
+        "tokens": tokens_view(tenant),
+        "keys": keys_view(tenant),
+        "sessions": sessions_view(tenant),
+        "sence": sence_view(tenant),
+    }
