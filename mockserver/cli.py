@@ -1,4 +1,4 @@
-"""``mockserver serve | validate | schema``."""
+"""``mockserver serve | validate | schema | journal | verify``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from mockserver.admin.commands import add_commands as add_admin_commands
 from mockserver.world.loader import ScenarioError, load_scenario
 from mockserver.world.spec import Scenario
 
@@ -30,16 +31,28 @@ def _serve(args: argparse.Namespace) -> int:
         scenario_path=scenario_path,
         public_url=args.public_url,
         admin_token=args.admin_token or os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
+        admin_open=args.admin_open,
+        journal_size=args.journal_size,
+        seed=args.seed,
+        watch=args.watch,
     )
     app = create_app(config, loaded)
     # The loaded world lives as long as the process: keep it out of the cyclic GC's scans.
     gc.freeze()
     base = args.public_url or f"http://{args.host}:{args.port}"
     print(f"mockserver: serving {scenario_path or 'an empty world'} on {base}", flush=True)
+    rule = _admin_rule(config.admin_token, config.admin_open)
+    print(f"  admin API and dashboard: {base}/__mock/ ({rule})", flush=True)
     if loaded is not None:
         _print_demo_facts(loaded.scenario, base)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
+
+
+def _admin_rule(token: str | None, open_to_all: bool) -> str:
+    if token:
+        return "bearer token required"
+    return "open to any client" if open_to_all else "loopback clients only"
 
 
 def _print_demo_facts(scenario: Scenario, base: str) -> None:
@@ -82,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--public-url", help="base URL clients use (behind Docker, NAT or a proxy)")
     serve.add_argument("--admin-token", help="require this bearer token on the admin API")
+    serve.add_argument(
+        "--admin-open", action="store_true", help="admin API open to any client without a token (isolated networks)"
+    )
+    serve.add_argument("--journal-size", type=int, default=1000, help="journal entries kept per tenant (0: off)")
+    serve.add_argument("--seed", type=int, default=0, help="seed of the random sources (faults, worlds)")
+    serve.add_argument("--watch", action="store_true", help="reload scenario and fixture files when they change")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)
     validate = commands.add_parser("validate", help="check scenario files (or folders of them)")
@@ -89,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=_validate)
     schema = commands.add_parser("schema", help="print the scenario format's JSON Schema")
     schema.set_defaults(func=_schema)
+    add_admin_commands(commands)
     return parser
 
 

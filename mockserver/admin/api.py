@@ -23,6 +23,7 @@ from mockserver.admin import auth, world_view
 from mockserver.admin.faults import FaultBook
 from mockserver.admin.faultspec import FaultSpec
 from mockserver.admin.journal import JournalQuery, as_json
+from mockserver.admin.rules import rules_of, set_rules
 from mockserver.admin.state import AdminState, ScenarioSource, TenantError, TenantRuntime, UnknownTenant
 from mockserver.admin.verify import Expectation, verify
 from mockserver.admin.web import (
@@ -44,7 +45,7 @@ from mockserver.world.tenant import Tenant
 
 PREFIX = "/__mock"
 Handler = Callable[[Request], Awaitable[Response]]
-Body = Literal["scenario", "tenant", "clock", "advance", "faults", "expectation"]
+Body = Literal["scenario", "tenant", "clock", "advance", "faults", "rules", "expectation"]
 
 
 def admin_state(request: Request) -> AdminState:
@@ -304,6 +305,42 @@ async def delete_fault(request: Request) -> Response:
     return Response(status_code=204)
 
 
+# --- scripted SENCE rules -----------------------------------------------------------------------
+
+
+async def list_rules(request: Request) -> Response:
+    rules = rules_of(tenant_runtime(request).tenant)
+    return ok({"rules": [{"index": i, **rule} for i, rule in enumerate(rules)]})
+
+
+async def add_rules(request: Request) -> Response:
+    tenant = tenant_runtime(request).tenant
+    data = await json_body(request)
+    added = data if isinstance(data, list) else [data]
+    current = rules_of(tenant)
+    set_rules(tenant, current + added)
+    rules = rules_of(tenant)
+    return ok({"rules": [{"index": i, **rule} for i, rule in enumerate(rules)][len(current) :]}, status=201)
+
+
+async def clear_rules(request: Request) -> Response:
+    tenant = tenant_runtime(request).tenant
+    removed = len(rules_of(tenant))
+    set_rules(tenant, [])
+    return ok({"removed": removed})
+
+
+async def delete_rule(request: Request) -> Response:
+    tenant = tenant_runtime(request).tenant
+    rules = rules_of(tenant)
+    raw = request.path_params["index"]
+    if not raw.isdigit() or int(raw) >= len(rules):
+        raise ApiError(404, f"no rule at index {raw} (there are {len(rules)})")
+    del rules[int(raw)]
+    set_rules(tenant, rules)
+    return Response(status_code=204)
+
+
 # --- journal and verification --------------------------------------------------------------------
 
 
@@ -495,6 +532,25 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "faults",
         statuses={204: "Removed"},
         op="delete_server_fault",
+    ),
+    Endpoint("GET", T + "/rules", list_rules, "Scripted SENCE rules (sence.rules) in order.", "rules"),
+    Endpoint(
+        "POST",
+        T + "/rules",
+        add_rules,
+        "Append scripted SENCE rules (one or a list); the world is kept.",
+        "rules",
+        body="rules",
+        statuses={201: "Added", 422: "Invalid rule"},
+    ),
+    Endpoint("DELETE", T + "/rules", clear_rules, "Remove all scripted SENCE rules.", "rules"),
+    Endpoint(
+        "DELETE",
+        T + "/rules/{index}",
+        delete_rule,
+        "Remove the rule at this position.",
+        "rules",
+        statuses={204: "Removed"},
     ),
     Endpoint(
         "GET",

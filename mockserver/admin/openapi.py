@@ -71,7 +71,13 @@ _BODIES: dict[str, dict[str, Any]] = {
 }
 
 
-def _operation(endpoint: Endpoint) -> dict[str, Any]:
+def _rule_body(schemas: dict[str, Any]) -> dict[str, Any]:
+    """The scripted rule format, when the scenario model defines one (SENCE's ``RuleSpec``)."""
+    rule: dict[str, Any] = _ref("RuleSpec") if "RuleSpec" in schemas else {"type": "object"}
+    return {"application/json": {"schema": {"oneOf": [rule, {"type": "array", "items": rule}]}}}
+
+
+def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in re.findall(r"\{(\w+)\}", endpoint.path)
@@ -106,25 +112,27 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     if endpoint.public:
         operation["security"] = []
     if endpoint.body is not None:
-        operation["requestBody"] = {"required": endpoint.body not in ("tenant",), "content": _BODIES[endpoint.body]}
+        content = _rule_body(schemas) if endpoint.body == "rules" else _BODIES[endpoint.body]
+        operation["requestBody"] = {"required": endpoint.body != "tenant", "content": content}
     return operation
 
 
 def document(server_url: str = "") -> dict[str, Any]:
+    schemas = _schemas()
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in ENDPOINTS:
-        paths.setdefault(endpoint.full_path, {})[endpoint.method.lower()] = _operation(endpoint)
+        paths.setdefault(endpoint.full_path, {})[endpoint.method.lower()] = _operation(endpoint, schemas)
     doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "mockserver admin API",
             "version": __version__,
             "description": "Runtime control of the mock Moodle + SENCE server: tenants, scenario, reset, clock, "
-            "world, faults, journal and verification. See docs/admin.md.",
+            "world, scripted rules, faults, journal and verification. See docs/admin.md.",
         },
         "paths": paths,
         "components": {
-            "schemas": _schemas(),
+            "schemas": schemas,
             "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"adminToken": []}],

@@ -50,6 +50,7 @@ class TenantRuntime:
     journal: Journal
     faults: FaultBook
     source: ScenarioSource | None = None
+    start: LoadedScenario | None = None
     created: float = field(default_factory=time.time)
     reload_error: str | None = None
     reloads: int = 0
@@ -70,7 +71,7 @@ class AdminState:
         if found is None or found.tenant is not tenant:
             faults = FaultBook(seed=self.config.seed)
             faults.load(tenant.scenario.faults)
-            found = TenantRuntime(tenant, Journal(self.config.journal_size), faults)
+            found = TenantRuntime(tenant, Journal(self.config.journal_size), faults, start=tenant.loaded)
             self._runtimes[tenant.name] = found
         return found
 
@@ -109,8 +110,12 @@ class AdminState:
         self._runtimes.pop(name, None)
 
     def reset(self, runtime: TenantRuntime, *, keep_journal: bool = False, keep_faults: bool = False) -> None:
-        """Back to the scenario's start: world, clock, random source; journal and faults unless kept."""
-        runtime.tenant.reset()
+        """Back to the scenario's start: world, clock, random source, rules; journal and faults unless kept."""
+        tenant = runtime.tenant
+        if runtime.start is not None and tenant.loaded is not runtime.start:
+            tenant.replace(runtime.start)  # rules were changed at runtime
+        else:
+            tenant.reset()
         if not keep_journal:
             runtime.journal.clear()
         if not keep_faults:
@@ -126,6 +131,7 @@ class AdminState:
     ) -> None:
         """A new scenario: a fresh world from it and its faults (live reload keeps the journal)."""
         runtime.tenant.replace(loaded)
+        runtime.start = loaded
         runtime.faults.load(loaded.scenario.faults)
         if not keep_journal:
             runtime.journal.clear()
