@@ -49,10 +49,10 @@ def _pattern(args: argparse.Namespace) -> dict[str, Any]:
     return pattern
 
 
-def _tenant(args: argparse.Namespace) -> Any:
+def _admin(args: argparse.Namespace) -> Any:
     from mockserver.testing.client import AdminClient
 
-    return AdminClient(args.url, args.admin_token).tenant(args.tenant)
+    return AdminClient(args.url, args.admin_token)
 
 
 def journal_command(args: argparse.Namespace) -> int:
@@ -62,11 +62,12 @@ def journal_command(args: argparse.Namespace) -> int:
     if args.limit:
         pattern["limit"] = args.limit
     try:
-        tenant = _tenant(args)
-        if args.json:
-            print(json.dumps(tenant.journal(**pattern), indent=2, ensure_ascii=False))
-        else:
-            print(tenant.journal_text(**pattern), end="")
+        with _admin(args) as admin:
+            tenant = admin.tenant(args.tenant)
+            if args.json:
+                print(json.dumps(tenant.journal(**pattern), indent=2, ensure_ascii=False))
+            else:
+                print(tenant.journal_text(**pattern), end="")
     except (AdminError, httpx.HTTPError) as exc:
         print(f"mockserver journal: {exc}", file=sys.stderr)
         return 2
@@ -91,7 +92,8 @@ def verify_command(args: argparse.Namespace) -> int:
             print(f"mockserver verify: {exc.message}", file=sys.stderr)
             return 2
     try:
-        result = _tenant(args).verify(**expectation)
+        with _admin(args) as admin:
+            result = admin.tenant(args.tenant).verify(**expectation)
     except (AdminError, httpx.HTTPError) as exc:
         print(f"mockserver verify: {exc}", file=sys.stderr)
         return 2
