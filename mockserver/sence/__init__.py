@@ -1,0 +1,1 @@
+"""The fake SENCE attendance service (RCE) and the Moodle-side SENCE course gate."""

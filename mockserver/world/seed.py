@@ -113,5 +113,5 @@ def build_store(scenario: Scenario, now: int) -> MemoryStore:
         for t in scenario.tokens
     ]
     store = MemoryStore(users, courses, enrolments, services, tokens)
-    store.sence = SenceMemoryStore()
+    store.sence = SenceMemoryStore(started=now)
     return store
