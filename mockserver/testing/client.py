@@ -151,7 +151,7 @@ class TenantClient(_Api):
         result: dict[str, Any] = self._json("GET", self._base + "/world")
         return result
 
-    def keys(self, *, include_expired: bool = False) -> list[dict[str, Any]]:
+    def login_keys(self, *, include_expired: bool = False) -> list[dict[str, Any]]:
         params = {"all": "1"} if include_expired else None
         result: list[dict[str, Any]] = self._json("GET", self._base + "/world/keys", params=params)["keys"]
         return result

@@ -35,7 +35,7 @@ SEEN = []
 
 @pytest.mark.parametrize("run", [1, 2])
 def test_login(mockserver_tenant, run):
-    assert mockserver_tenant.keys() == []  # nothing left over from the other run
+    assert mockserver_tenant.login_keys() == []  # nothing left over from the other run
     assert mockserver_tenant.journal() == []
     url = login_url(mockserver_tenant, "alumno1")
     assert url.startswith(mockserver_tenant.wwwroot + "/auth/userkey/login.php?key=")

@@ -43,7 +43,7 @@ def test_isolated_world(mockserver_tenant, n):
     assert url.startswith(tenant.wwwroot + "/auth/userkey/login.php?key=")
     time.sleep(0.2)  # let the other worker's tests run meanwhile
     # only this test's key, journal and clock are visible
-    assert [(k["user"], k["validuntil"]) for k in tenant.keys()] == [(student, 1900000000 + n * 1000 + 60)]
+    assert [(k["user"], k["validuntil"]) for k in tenant.login_keys()] == [(student, 1900000000 + n * 1000 + 60)]
     tenant.assert_login_url_requested(student, times=1)
     tenant.assert_called(count=1)
     assert tenant.clock()["time"] == 1900000000 + n * 1000
