@@ -45,6 +45,11 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  admin API and dashboard: {base}/__mock/ ({rule})", flush=True)
     if loaded is not None:
         _print_demo_facts(loaded.scenario, base)
+    if args.sence_port:
+        from mockserver.sence.serve import run_with_sence
+
+        run_with_sence(app, args.host, args.port, args.sence_port, args.public_url, args.log_level)
+        return 0
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
 
@@ -101,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-size", type=int, default=1000, help="journal entries kept per tenant (0: off)")
     serve.add_argument("--seed", type=int, default=0, help="seed of the random sources (faults, worlds)")
     serve.add_argument("--watch", action="store_true", help="reload scenario and fixture files when they change")
+    serve.add_argument("--sence-port", type=int, help="also serve SENCE's RCE paths on this port (another origin)")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)
     validate = commands.add_parser("validate", help="check scenario files (or folders of them)")
