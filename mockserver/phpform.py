@@ -5,6 +5,12 @@ a repeated scalar key keeps the last value; dots and spaces in top-level names b
 variables beyond ``max_input_vars`` are silently dropped. Values are decoded as UTF-8 with
 ``surrogateescape`` so that invalid bytes survive to the PARAM cleaning layer, which rejects them
 as Moodle does.
+
+Names follow ``php_register_variable_ex`` (PHP 8): leading spaces are dropped, a name that is
+empty before its first ``[`` is ignored, ``[ ]`` appends like ``[]``, text after a closing ``]``
+that does not open another ``[`` is ignored, an unclosed first ``[`` becomes ``_`` (and so do
+spaces, dots and ``[`` after it), and a NUL byte ends the name. Keys that look like canonical
+integers are PHP integer keys: ``_next_index`` and :func:`array_merge` treat them as such.
 """
 
 from __future__ import annotations
@@ -17,75 +23,92 @@ PhpValue = Union[str, "PhpArray"]
 PhpArray = dict[str, PhpValue]
 
 MAX_INPUT_VARS = 1000
-_MAX_NESTING = 64
+MAX_INPUT_NESTING_LEVEL = 64
+_INT_KEY = re.compile(r"(?:0|-?[1-9][0-9]*)")
+_INT_KEY_MAX = 2**63 - 1
 
 
 def _decode(raw: bytes) -> str:
     return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "surrogateescape")
 
 
-def _split_name(name: str) -> tuple[str, list[str]] | None:
-    """Split ``a[b][]`` into ``("a", ["b", ""])`` following PHP's rules."""
+def is_int_key(key: str) -> bool:
+    """Whether PHP stores this array key as an integer (``ZEND_HANDLE_NUMERIC_STR``)."""
+    return bool(_INT_KEY.fullmatch(key)) and -_INT_KEY_MAX - 1 <= int(key) <= _INT_KEY_MAX
+
+
+def _split_name(name: str) -> tuple[str, list[str | None] | None] | None:
+    """Split ``a[b][]`` into ``("a", ["b", None])`` (None index = append).
+
+    None means the variable is ignored; ``(base, None)`` means it nests too deep, which makes PHP
+    drop ``base`` altogether.
+    """
+    name = name.split("\0", 1)[0].lstrip(" ")
     bracket = name.find("[")
-    if bracket <= 0:
-        base = name
-        rest = ""
-    else:
-        base = name[:bracket]
-        rest = name[bracket:]
-    base = base.lstrip(" ")
+    base = name if bracket < 0 else name[:bracket]
+    base = base.replace(" ", "_").replace(".", "_")
     if not base:
         return None
-    subkeys: list[str] = []
-    pos = 0
-    while rest.startswith("[", pos):
-        close = rest.find("]", pos)
-        if close == -1:
-            # PHP turns an unmatched '[' in the base name into '_' and keeps the rest literally.
-            if not subkeys:
-                base = base + "_" + rest[pos + 1 :]
-            break
-        subkeys.append(rest[pos + 1 : close])
+    if bracket < 0:
+        return base, []
+    subkeys: list[str | None] = []
+    pos = bracket  # at a '['
+    while True:
+        if len(subkeys) >= MAX_INPUT_NESTING_LEVEL:
+            return base, None
+        start = pos + 1
+        probe = start + 1 if name[start : start + 1] == " " else start
+        if name[probe : probe + 1] == "]":
+            subkeys.append(None)
+            close = probe
+        else:
+            close = name.find("]", probe)
+            if close < 0:
+                if not subkeys:
+                    # Not an index: the '[' and any later ' ', '.', '[' become '_'.
+                    rest = re.sub(r"[ .\[]", "_", name[start:])
+                    return f"{base}_{rest}", []
+                return base, subkeys
+            subkeys.append(name[start:close])
         pos = close + 1
-        if len(subkeys) >= _MAX_NESTING:
-            break
-    else:
-        if pos < len(rest) and not subkeys:
-            base += rest
-    base = re.sub(r"[. ]", "_", base)
-    if not subkeys and "[" in base:
-        base = base.replace("[", "_", 1)
-    return base, subkeys
+        if name[pos : pos + 1] != "[":
+            return base, subkeys
 
 
 def _next_index(array: PhpArray) -> str:
-    numeric = [int(k) for k in array if re.fullmatch(r"-?\d+", k)]
-    return str(max(numeric) + 1) if numeric else "0"
+    numeric = [int(k) for k in array if is_int_key(k)]
+    return str(max(max(numeric) + 1, 0)) if numeric else "0"
 
 
-def _assign(target: PhpArray, base: str, subkeys: list[str], value: str) -> None:
-    keys = [base, *subkeys]
+def _assign(target: PhpArray, base: str, subkeys: list[str | None], value: str) -> None:
     node = target
-    for depth, key in enumerate(keys):
-        last = depth == len(keys) - 1
-        if key == "" and depth > 0:
-            key = _next_index(node)
-        if last:
-            node[key] = value
-            return
+    key = base
+    for subkey in subkeys:
         child = node.get(key)
         if not isinstance(child, dict):
             child = {}
             node[key] = child
         node = child
+        key = _next_index(node) if subkey is None else subkey
+    node[key] = value
+
+
+def register(target: PhpArray, name: str, value: str) -> None:
+    """``php_register_variable_ex``: store one decoded (name, value) pair."""
+    split = _split_name(name)
+    if split is None:
+        return
+    base, subkeys = split
+    if subkeys is None:
+        target.pop(base, None)
+    else:
+        _assign(target, base, subkeys, value)
 
 
 def assign_pairs(target: PhpArray, pairs: list[tuple[str, str]]) -> None:
     """Store already-decoded (name, value) pairs, as PHP does for multipart fields."""
     for name, value in pairs[:MAX_INPUT_VARS]:
-        split = _split_name(name)
-        if split is not None:
-            _assign(target, split[0], split[1], value)
+        register(target, name, value)
 
 
 def parse(query: bytes | str) -> PhpArray:
@@ -96,12 +119,23 @@ def parse(query: bytes | str) -> PhpArray:
     for pair in raw.split(b"&"):
         if not pair:
             continue
-        if count >= MAX_INPUT_VARS:
+        count += 1
+        if count > MAX_INPUT_VARS:
             break
         name_raw, _, value_raw = pair.partition(b"=")
-        split = _split_name(_decode(name_raw))
-        if split is None:
-            continue
-        count += 1
-        _assign(result, split[0], split[1], _decode(value_raw))
+        register(result, _decode(name_raw), _decode(value_raw))
+    return result
+
+
+def array_merge(first: PhpArray, second: PhpArray) -> PhpArray:
+    """PHP ``array_merge``: string keys of ``second`` win, integer keys are appended and renumbered."""
+    result: PhpArray = {}
+    index = 0
+    for source in (first, second):
+        for key, value in source.items():
+            if is_int_key(key):
+                result[str(index)] = value
+                index += 1
+            else:
+                result[key] = value
     return result

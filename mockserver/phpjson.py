@@ -12,6 +12,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 _NEEDS_SLOW_PATH = re.compile("[\ud800-\udfff\x7f]")
@@ -59,18 +60,24 @@ def _encode_string_slow(text: str) -> str:
 
 
 def _encode_float(value: float) -> str:
+    """``serialize_precision = -1``: shortest digits, then ``php_gcvt(value, 17)`` layout, ``.0`` kept."""
     if math.isnan(value) or math.isinf(value):
         return "0"  # PHP refuses these; Moodle never emits them.
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value)}.0"
-    text = repr(value)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        if "." not in mantissa:
-            mantissa += ".0"
-        sign = "-" if exponent.startswith("-") else "+"
-        return f"{mantissa}e{sign}{exponent.lstrip('+-')}"
-    return text
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    sign, digits_tuple, exponent = Decimal(repr(value)).normalize().as_tuple()
+    assert isinstance(exponent, int)
+    digits = "".join(map(str, digits_tuple))
+    decpt = len(digits) + exponent
+    prefix = "-" if sign else ""
+    if (decpt < -3) if decpt < 0 else (decpt > 17):
+        mantissa = digits[0] + "." + (digits[1:] or "0")
+        return f"{prefix}{mantissa}e{'-' if decpt - 1 < 0 else '+'}{abs(decpt - 1)}"
+    if decpt <= 0:
+        return f"{prefix}0.{'0' * -decpt}{digits}"
+    whole = digits[:decpt].ljust(decpt, "0")
+    fraction = digits[decpt:] or "0"
+    return f"{prefix}{whole}.{fraction}"
 
 
 def encode(value: Any) -> str:
@@ -95,3 +102,25 @@ def encode(value: Any) -> str:
     if isinstance(value, Sequence):
         return "[" + ",".join(encode(v) for v in value) + "]"
     raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_utf8(value: Any) -> bool:
+    if isinstance(value, str):
+        return not _SURROGATE.search(value)
+    if isinstance(value, Mapping):
+        return all(_valid_utf8(str(k)) and _valid_utf8(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_valid_utf8(v) for v in value)
+    return True
+
+
+def json_encode(value: Any) -> str | None:
+    """``json_encode($value)``: None (PHP ``false``) when a string holds invalid UTF-8.
+
+    Undecodable request bytes reach Moodle's messages through debuginfo; PHP then fails the whole
+    encoding and ``echo false`` prints nothing, so the caller sends an empty body.
+    """
+    return encode(value) if _valid_utf8(value) else None

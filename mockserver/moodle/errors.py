@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from mockserver.moodle.lang import get_string, normalise_component, string_exists
+from mockserver.moodle.phpvalues import var_export
 
 
-class DebugLevel(str, Enum):
+class DebugLevel(str, Enum):  # noqa: UP042 - values are compared with plain strings from the scenario
+    """``$CFG->debug``: none (0), minimal (5), normal (15), all (30719), developer (32767)."""
+
     NONE = "none"
+    MINIMAL = "minimal"
     NORMAL = "normal"
+    ALL = "all"
     DEVELOPER = "developer"
 
 
@@ -44,10 +50,17 @@ class DebugSettings:
 
     @property
     def shows_debuginfo(self) -> bool:
-        return self.level is not DebugLevel.NONE
+        """``debugging()``: ``$CFG->debug >= DEBUG_NORMAL`` (debugdisplay does not matter)."""
+        return self.level in (DebugLevel.NORMAL, DebugLevel.ALL, DebugLevel.DEVELOPER)
+
+    @property
+    def developer(self) -> bool:
+        """``$CFG->debugdeveloper``: HTML error pages show debuginfo, token.php fills its keys."""
+        return self.level is DebugLevel.DEVELOPER
 
     @property
     def appends_to_message(self) -> bool:
+        """``moodle_exception`` appends `` (debuginfo)`` when debug is DEVELOPER and debugdisplay on."""
         return self.level is DebugLevel.DEVELOPER and self.display
 
 
@@ -78,8 +91,9 @@ class MoodleException(Exception):
         return f"{self.component}/{self.errorcode}"
 
     def message(self, lang: str, debug: DebugSettings) -> str:
+        """``getMessage()``: the string, plus `` (debuginfo)`` in developer mode (PHP truthiness)."""
         text = self.base_message(lang)
-        if self.debuginfo and debug.appends_to_message:
+        if self.debuginfo not in (None, "", "0") and debug.appends_to_message:
             text = f"{text} ({self.debuginfo})"
         return text
 
@@ -127,10 +141,6 @@ class RequiredCapabilityException(MoodleException):
 class DmlMissingRecordException(MoodleException):
     kind = "dml_missing_record_exception"
 
-    def __init__(self, table: str, sql: str, params: list[str]) -> None:
-        exported = "".join(f"  {i} => {_php_export_string(v)},\n" for i, v in enumerate(params))
-        super().__init__("invalidrecord", "error", table, f"{sql}\n[array (\n{exported})]")
-
-
-def _php_export_string(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    def __init__(self, table: str, sql: str, params: list[Any]) -> None:
+        # dml_missing_record_exception: "$sql\n[" . var_export($params, true) . ']'
+        super().__init__("invalidrecord", "error", table, f"{sql}\n[{var_export(params)}]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -11,7 +12,8 @@ from mockserver.config import ServerConfig
 from mockserver.moodle.errors import DebugLevel, DebugSettings
 from mockserver.moodle.lang import INSTALLED_LANGUAGES
 from mockserver.moodle.net import getremoteaddr
-from mockserver.moodle.params import ParamCleaner
+from mockserver.moodle.params import ParamCleaner, clean_safedir
+from mockserver.moodle.phpvalues import float_to_string
 from mockserver.world.clock import Clock
 from mockserver.world.spec import AuthUserkeySettings, MoodleSettings, Scenario
 from mockserver.world.store import Store
@@ -74,7 +76,12 @@ class Site:
 
     @cached_property
     def cleaner(self) -> ParamCleaner:
-        return ParamCleaner(wwwroot=self.wwwroot, languages=INSTALLED_LANGUAGES, auth_plugins=INSTALLED_AUTH)
+        return ParamCleaner(
+            wwwroot=self.wwwroot,
+            languages=INSTALLED_LANGUAGES,
+            auth_plugins=INSTALLED_AUTH,
+            extended_username_chars=self.cfg.extendedusernamechars,
+        )
 
     @property
     def debug(self) -> DebugSettings:
@@ -87,21 +94,48 @@ class Site:
         return self.cfg.lang if self.cfg.lang in INSTALLED_LANGUAGES else "en"
 
     def browser_lang(self) -> str | None:
-        """``setup_lang_from_browser``: the first installed language of Accept-Language by q."""
+        """``setup_lang_from_browser()``: the first installed language of Accept-Language.
+
+        Core's own parsing: entries without ``q`` get 1.0, 0.99, 0.98...; an entry with ``;``
+        takes the text after its first ``=`` as its key, so entries with the same weight
+        overwrite each other (the later one wins); keys sort numerically, highest first; each
+        tag has ``-`` turned into ``_``, is cleaned with PARAM_SAFEDIR and lower-cased, and must
+        be an installed pack exactly (``es_es`` is not ``es``).
+        """
         if not self.cfg.autolang:
             return None
-        header = self.request.headers.get("accept-language", "")
-        ranked: list[tuple[float, int, str]] = []
-        for position, part in enumerate(header.split(",")):
-            tag, _, params = part.strip().partition(";")
-            quality = 1.0
-            if params.strip().startswith("q="):
-                try:
-                    quality = float(params.strip()[2:])
-                except ValueError:
-                    quality = 0.0
-            ranked.append((-quality, position, tag.strip().lower().replace("-", "_")))
-        for _, _, tag in sorted(ranked):
-            if tag in INSTALLED_LANGUAGES:
-                return tag
+        header = self.request.headers.get("accept-language")
+        if header is None:
+            return None
+        langs: dict[str, str] = {}
+        order = 100
+        for entry in header.replace("-", "_").split(","):
+            if ";" not in entry:
+                langs[float_to_string(order / 100)] = entry
+                order -= 1
+            else:
+                tag, weight = entry.split(";")[:2]
+                equals = weight.find("=")
+                langs[weight[equals + 1 :] if equals >= 0 else weight[1:]] = tag
+        ranked = sorted(langs.items(), key=lambda item: -_php_number(item[0]))
+        for _, tag in ranked:
+            lang = clean_safedir(tag).lower()
+            if lang in INSTALLED_LANGUAGES:
+                return lang
         return None
+
+    def url_lang(self, get: dict[str, object], post: dict[str, object]) -> str | None:
+        """``?lang=xx`` (setup.php): read only when GET has it, POST winning; installed packs only."""
+        if "lang" not in get:
+            return None
+        value = post.get("lang", get["lang"])
+        if not isinstance(value, str):
+            return None
+        lang = clean_safedir(value)
+        return lang if lang in INSTALLED_LANGUAGES else None
+
+
+def _php_number(text: str) -> float:
+    """A string as PHP's SORT_NUMERIC sees it (leading numeric part, else 0)."""
+    match = re.match(r"[ \t\n\r\v\f]*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", text)
+    return float(match.group(0)) if match else 0.0

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import secrets
+import string
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from mockserver import phpjson
+from mockserver.moodle.auth import authenticate_user_login
 from mockserver.moodle.errors import MoodleException
 from mockserver.moodle.net import address_in_subnet
+from mockserver.moodle.pages.http import exception_info
 from mockserver.moodle.pages.params import PageParams
-from mockserver.moodle.auth import authenticate_user_login
 from mockserver.moodle.site import Site
 from mockserver.world.entities import GUEST_USER_ID, Service, Token, User
 
 MOBILE_SERVICE = "moodle_mobile_app"
+_ALPHANUM = string.ascii_letters + string.digits
 HEADERS = {"Content-Type": "application/json; charset=utf-8", "Access-Control-Allow-Origin": "*"}
-
-
 
 
 def _token_for(site: Site, user: User, service: Service) -> Token:
@@ -47,14 +48,30 @@ def _token_for(site: Site, user: User, service: Service) -> Token:
     if valid:
         return valid[-1]
     official = service.shortname == MOBILE_SERVICE
-    if not ((official and user.id != GUEST_USER_ID) or (not user.siteadmin and user.has_capability("moodle/webservice:createtoken"))):
+    may_create = (official and user.id != GUEST_USER_ID) or (
+        not user.siteadmin and user.has_capability("moodle/webservice:createtoken")
+    )
+    if not may_create:
         raise MoodleException("cannotcreatetoken", "webservice", service.shortname)
     token = Token(secrets.token_hex(16), user.id, service.id, now + site.cfg.tokenduration, "", now)
     site.store.add_token(token)
     return token
 
 
-def _issue(site: Site, params: PageParams) -> dict[str, Any]:
+class _Lang:
+    """``current_language()`` of the request: session language (?lang=, Accept-Language), then user, site."""
+
+    def __init__(self, site: Site, params: PageParams) -> None:
+        self.site = site
+        self.session = site.url_lang(params.get, params.post) or site.browser_lang()
+        self.user: str | None = None
+
+    @property
+    def current(self) -> str:
+        return self.session or self.user or self.site.site_lang()
+
+
+def _issue(site: Site, params: PageParams, lang: _Lang) -> dict[str, Any]:
     if not site.cfg.enablewebservices:
         raise MoodleException("enablewsdescription", "webservice")
     if params.optional("appsitecheck", 0, "int"):
@@ -71,27 +88,33 @@ def _issue(site: Site, params: PageParams) -> dict[str, Any]:
         raise MoodleException("noguest", "error")
     if not user.confirmed:
         raise MoodleException("usernotconfirmed", "error", user.username)
+    # \core\session\manager::set_user($user): later errors use the user's language.
+    lang.user = user.lang
     service = next((s for s in site.store.services() if s.shortname == shortname and s.enabled), None)
     if service is None:
         raise MoodleException("servicenotavailable", "webservice")
     token = _token_for(site, user, service)
-    privatetoken = secrets.token_urlsafe(48)[:64] if site.wwwroot.startswith("https:") and not user.siteadmin else None
+    # random_string(64): letters and digits, only over HTTPS and never for site admins.
+    https = site.wwwroot.startswith("https:")
+    privatetoken = "".join(secrets.choice(_ALPHANUM) for _ in range(64)) if https and not user.siteadmin else None
     return {"token": token.token, "privatetoken": privatetoken}
 
 
 async def token_php(request: Request) -> Response:
     site = Site.of(request)
     params = await PageParams.read(request, site)
-    lang = site.browser_lang() or site.site_lang()
+    lang = _Lang(site, params)
     try:
-        body = _issue(site, params)
+        body = _issue(site, params, lang)
     except MoodleException as error:
-        developer = site.cfg.debug == "developer"
+        # core_renderer_ajax::fatal_error() over get_exception_info().
+        info = exception_info(site, error, lang.current)
+        developer = site.debug.developer
         body = {
-            "error": error.base_message(lang),
+            "error": info["message"],
             "errorcode": error.errorcode,
             "stacktrace": "* line 0 of /login/token.php: moodle_exception thrown" if developer else None,
-            "debuginfo": f"{error.debuginfo or ''}\nError code: {error.errorcode}" if developer else None,
-            "reproductionlink": f"{site.wwwroot}/" if developer else None,
+            "debuginfo": info["debuginfo"] if developer else None,
+            "reproductionlink": info["link"] if developer else None,
         }
     return Response(phpjson.encode(body), headers=HEADERS)

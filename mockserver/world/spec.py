@@ -121,8 +121,11 @@ class MoodleSettings(Spec):
     wwwroot: str | None = Field(None, description="Fixed wwwroot; when absent it follows the public base URL.")
     lang: str = "en"
     autolang: bool = Field(True, description="Honour Accept-Language before the token user's language.")
-    debug: Literal["none", "normal", "developer"] = "none"
+    debug: Literal["none", "normal", "developer"] = Field(
+        "none", description="$CFG->debug: normal adds debuginfo; developer also appends it to messages."
+    )
     debugdisplay: bool = True
+    debugusers: list[int] = Field(default_factory=list, description="$CFG->debugusers: user ids that always get debuginfo.")
     enablewebservices: bool = True
     webserviceprotocols: list[str] = Field(default_factory=lambda: ["rest"])
     auth: list[str] = Field(default_factory=lambda: ["userkey"], description="Enabled auth plugins ($CFG->auth).")

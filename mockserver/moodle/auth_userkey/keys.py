@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import replace
 from typing import Any
@@ -55,36 +56,57 @@ def _create_user(site: Site, data: dict[str, Any]) -> User:
         raise InvalidParameterException(f"Email address is invalid: {data['email']}")
     if not site.cfg.allowaccountssameemail and _email_taken(site, data["email"]):
         raise InvalidParameterException(f"Email address already exists: {data['email']}")
-    fields = {name: str(data[name]) for name in _PROFILE_FIELDS if name in data}
     user = User(
         id=site.store.next_user_id(),
+        username=str(data["username"]),
+        firstname=str(data["firstname"]),
+        lastname=str(data["lastname"]),
+        email=str(data["email"]),
+        idnumber=str(data.get("idnumber", "")),
         auth="userkey",
         confirmed=True,
         lang=site.site_lang(),
         timecreated=site.clock.time(),
-        **fields,
     )
     return site.store.add_user(user)
 
 
-def _loosely_equal(new: Any, old: Any) -> bool:
-    return str(new) == str(old)
+_PHP_NUMERIC = re.compile(r"[ \t\n\r\v\f]*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\v\f]*")
+
+
+def php_loose_equal(new: Any, old: Any) -> bool:
+    """PHP 8 ``==`` between two strings: numeric strings compare as numbers, others exactly."""
+    if new is None:
+        return old in (None, "")
+    a, b = str(new), str(old)
+    if _PHP_NUMERIC.fullmatch(a) and _PHP_NUMERIC.fullmatch(b):
+        return float(a) == float(b)
+    return a == b
 
 
 def _update_user(site: Site, user: User, data: dict[str, Any]) -> User:
     changes = {name: data[name] for name in _PROFILE_FIELDS if name in data}
     changes["auth"] = "userkey"
-    if all(_loosely_equal(value, getattr(user, name)) for name, value in changes.items()):
+    if all(php_loose_equal(value, getattr(user, name)) for name, value in changes.items()):
         return user
     username = changes.get("username")
-    if username is not None and username != user.username and _username_taken(site, username, user.id):
+    if username is not None and not php_loose_equal(username, user.username) and _username_taken(site, username):
         raise InvalidParameterException(f"Username already exists: {username}")
     email = changes.get("email")
     if email is None or not validate_email(str(email)):
         raise InvalidParameterException(f"Email address is invalid: {'' if email is None else email}")
-    if not site.cfg.allowaccountssameemail and email != user.email and _email_taken(site, str(email), user.id):
+    email = str(email)
+    if not site.cfg.allowaccountssameemail and not php_loose_equal(email, user.email) and _email_taken(site, email):
         raise InvalidParameterException(f"Email address already exists: {email}")
-    updated = replace(user, **{name: str(value) for name, value in changes.items()})
+    updated = replace(
+        user,
+        auth="userkey",
+        username=str(changes.get("username", user.username)),
+        firstname=str(changes.get("firstname", user.firstname)),
+        lastname=str(changes.get("lastname", user.lastname)),
+        email=email,
+        idnumber=str(changes.get("idnumber", user.idnumber)),
+    )
     site.store.save_user(updated)
     return updated
 
@@ -121,5 +143,5 @@ def get_login_url(site: Site, data: dict[str, Any]) -> str:
     _validate_user_data(site, data)
     user = find_or_provision_user(site, data)
     ip = data.get("ip")
-    key = create_key(site, user, str(ip) if ip else None)
+    key = create_key(site, user, None if php_empty(ip) else str(ip))
     return f"{site.wwwroot}/auth/userkey/login.php?key={key.value}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockserver.moodle.errors import MoodleException
+from mockserver.moodle.errors import CodingException, MoodleException
 from mockserver.moodle.lang import get_string
 from mockserver.moodle.net import address_in_subnet
 from mockserver.moodle.pages.http import error_page, redirect
@@ -18,6 +18,24 @@ from mockserver.world.entities import UserKey
 def _plugin_disabled() -> MoodleException:
     # The plugin throws moodle_exception with the *text* as errorcode: rendered 'error/<text>'.
     return MoodleException(get_string("pluginisdisabled", "auth_userkey"), "error")
+
+
+_LOGIN_USER_TYPEERROR = "core\\session\\manager::login_user(): Argument #1 ($user) must be of type stdClass, bool given"
+
+
+def _key_param(params: PageParams) -> str:
+    """``required_param('key', PARAM_ALPHANUM)``.
+
+    An array goes through ``required_param_array``: nested arrays make ``clean_param`` throw a
+    coding_exception; a flat array reaches the key query as the string ``Array`` (PostgreSQL's
+    driver casts it), which matches no key.
+    """
+    raw = params.raw("key")
+    if isinstance(raw, dict):
+        if any(isinstance(item, dict) for item in raw.values()):
+            raise CodingException("clean_param() can not process arrays, please use clean_param_array() instead.")
+        return "Array"
+    return str(params.required("key", "alphanum"))
 
 
 def _validate_key(site: Site, value: str) -> UserKey:
@@ -36,7 +54,8 @@ def _validate_key(site: Site, value: str) -> UserKey:
             address_in_subnet(remote, entry) for entry in site.userkey.ipwhitelist.split(";")
         )
         if not allowed:
-            raise MoodleException("ipmismatch", "error", debuginfo=f"Remote address: {remote}\nKey IP: {key.iprestriction}")
+            debuginfo = f"Remote address: {remote}\nKey IP: {key.iprestriction}"
+            raise MoodleException("ipmismatch", "error", debuginfo=debuginfo)
     if site.store.user(key.userid) is None:
         raise MoodleException("invaliduserid", "error")
     return key
@@ -49,7 +68,7 @@ async def login_php(request: Request) -> Response:
         if not site.auth_enabled("userkey"):
             raise _plugin_disabled()
         params = await PageParams.read(request, site)
-        value = params.required("key", "alphanum")
+        value = _key_param(params)
         target = params.optional("wantsurl", "", "url") or site.wwwroot
         try:
             key = _validate_key(site, value)
@@ -68,6 +87,9 @@ async def login_php(request: Request) -> Response:
             site.store.delete_user_keys(user.id)
             return redirect(site, browser, target)
     site.store.consume_user_key(key.value)
+    if user.deleted:
+        # get_complete_user_data() skips deleted users, so complete_user_login() gets false.
+        return error_page(site, browser, MoodleException("generalexceptionmessage", "error", _LOGIN_USER_TYPEERROR))
     browser.login(user)
     browser.session.userkey = True
     browser.save()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
+from mockserver.moodle.params import strip_tags
 from mockserver.moodle.webservice.description import DEFAULT, OPTIONAL, Multiple, Single, Value
 from mockserver.moodle.webservice.registry import Call, ExternalFunction
 
 PLUGIN_VERSIONS = {"auth_userkey": "2022081901"}
+_LONE_AMPERSAND = re.compile(r"&(?![a-zA-Z0-9#]{1,8};)")
 
 # 4.1 advanced features, in the order core lists them, with a fresh site's values.
 ADVANCED_FEATURES = (
@@ -43,14 +46,23 @@ RETURNS = Single(
         "version": Value("text", "Moodle version number", OPTIONAL),
         "mobilecssurl": Value("url", "Mobile custom CSS theme", OPTIONAL),
         "advancedfeatures": Multiple(
-            Single({"name": Value("alphanumext", "feature name"), "value": Value("int", "feature value. Usually 1 means enabled.")}),
+            Single(
+                {
+                    "name": Value("alphanumext", "feature name"),
+                    "value": Value("int", "feature value. Usually 1 means enabled."),
+                }
+            ),
             "Advanced features availability",
             OPTIONAL,
         ),
         "usercanmanageownfiles": Value("bool", "true if the user can manage his own files", OPTIONAL),
         "userquota": Value("int", "user quota (bytes). 0 means user can ignore the quota", OPTIONAL),
-        "usermaxuploadfilesize": Value("int", "user max upload file size (bytes). -1 means the user can ignore the upload file size", OPTIONAL),
-        "userhomepage": Value("int", "the default home page for the user: 0 for the site home, 1 for dashboard", OPTIONAL),
+        "usermaxuploadfilesize": Value(
+            "int", "user max upload file size (bytes). -1 means the user can ignore the upload file size", OPTIONAL
+        ),
+        "userhomepage": Value(
+            "int", "the default home page for the user: 0 for the site home, 1 for dashboard", OPTIONAL
+        ),
         "userprivateaccesskey": Value("alphanum", "Private user access key for fetching files.", OPTIONAL),
         "siteid": Value("int", "Site course ID", OPTIONAL),
         "sitecalendartype": Value("plugin", "Calendar type set in the site.", OPTIONAL),
@@ -67,25 +79,45 @@ def parameters(_site: Any) -> Single:
     return Single(
         {
             "serviceshortnames": Multiple(
-                Value("alphanumext", "service shortname"), "DEPRECATED PARAMETER - it was a design error in the original implementation. It is ignored now.", DEFAULT, []
+                Value("alphanumext", "service shortname"),
+                "DEPRECATED PARAMETER - it was a design error in the original implementation. It is ignored now.",
+                DEFAULT,
+                [],
             )
         }
     )
 
 
+def format_string(text: str) -> str:
+    """``format_string()`` with default options: lone ``&`` escaped, tags stripped, ``<``/``>`` escaped."""
+    return strip_tags(_LONE_AMPERSAND.sub("&amp;", text)).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _function_version(site_version: str, name: str) -> str:
+    """``$CFG->version`` for core functions, the plugin's ``version.php`` otherwise."""
+    from mockserver.moodle.webservice.registry import registry
+
+    function = registry().get(name)
+    component = function.component if function is not None else "moodle"
+    return PLUGIN_VERSIONS.get(component, site_version)
+
+
+def _private_access_key(userid: int, username: str) -> str:
+    """``get_user_key('core_files', $userid)``: a stable 32-hex key per user."""
+    return hashlib.md5(f"{userid}:{username}:private".encode(), usedforsecurity=False).hexdigest()
+
+
 def execute(call: Call, _params: dict[str, Any]) -> dict[str, Any]:
     site, user = call.site, call.user
-    functions = [
-        {"name": name, "version": PLUGIN_VERSIONS.get(name.split("_")[0] + "_" + name.split("_")[1], site.cfg.versionnumber)}
-        for name in call.service.functions
-    ]
+    version = site.cfg.versionnumber
+    functions = [{"name": name, "version": _function_version(version, name)} for name in call.service.functions]
     return {
-        "sitename": site.cfg.sitename,
+        "sitename": site.cfg.sitename if call.raw else format_string(site.cfg.sitename),
         "username": user.username,
         "firstname": user.firstname,
         "lastname": user.lastname,
         "fullname": user.fullname,
-        "lang": user.lang,
+        "lang": site.cleaner.clean(call.lang, "lang"),  # clean_param(current_language(), PARAM_LANG)
         "userid": user.id,
         "siteurl": site.wwwroot,
         "userpictureurl": f"{site.wwwroot}/theme/image.php/boost/core/1/u/f1",
@@ -100,7 +132,7 @@ def execute(call: Call, _params: dict[str, Any]) -> dict[str, Any]:
         "userquota": 0 if user.siteadmin else 104857600,
         "usermaxuploadfilesize": -1 if user.siteadmin else 2097152,
         "userhomepage": 1,
-        "userprivateaccesskey": hashlib.md5(f"{user.id}:{user.username}:private".encode(), usedforsecurity=False).hexdigest(),
+        "userprivateaccesskey": _private_access_key(user.id, user.username),
         "siteid": 1,
         "sitecalendartype": "gregorian",
         "usercalendartype": "gregorian",

@@ -42,10 +42,9 @@ STRINGS: dict[tuple[str, str], str] = {
     ("error", "passwordisexpired"): "Password is expired.",
     ("error", "restoredaccountresetpassword"): "Restored account need to reset password before getting a token.",
     ("error", "requireloginerror"): "Course or activity not accessible.",
-    ("error", "invalidsesskey"): (
-        "Your session has most likely timed out. Please log in again."
-    ),
+    ("error", "invalidsesskey"): ("Your session has most likely timed out. Please log in again."),
     ("error", "invalidcourseid"): "You are trying to use an invalid course ID",
+    ("error", "generalexceptionmessage"): "Exception - {$a}",
     # auth_userkey
     ("auth_userkey", "pluginname"): "User key authentication",
     ("auth_userkey", "noip"): "Unable to fetch IP address of client.",
@@ -70,7 +69,9 @@ STRINGS: dict[tuple[str, str], str] = {
     ("moodle", "error"): "Error",
     ("moodle", "nocourses"): "No courses",
     ("moodle", "moreinformation"): "More information about this error",
-    ("moodle", "pageshouldredirect"): "This page should automatically redirect. If nothing is happening please use the continue link below.",
+    ("moodle", "pageshouldredirect"): (
+        "This page should automatically redirect. If nothing is happening please use the continue link below."
+    ),
     ("moodle", "enrolme"): "Enrol me in this course",
     ("moodle", "notenrolled"): "You cannot enrol yourself in this course.",
     ("moodle", "participants"): "Participants",

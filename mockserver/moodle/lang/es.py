@@ -10,7 +10,9 @@ STRINGS: dict[tuple[str, str], str] = {
     ("webservice", "invalidtimedtoken"): "Ficha (token) no válida - ficha caduca",
     ("webservice", "invalidiptoken"): "Ficha (token) no válida - su IP no es admitida",
     ("webservice", "servicenotavailable"): "El servicio Web no está disponible (no existe o puede estar deshabilitado)",
-    ("webservice", "wsaccessusersuspended"): "Se rechazó el acceso a servicio web para el 'nombre de usuario' suspendido: {$a}",
+    ("webservice", "wsaccessusersuspended"): (
+        "Se rechazó el acceso a servicio web para el 'nombre de usuario' suspendido: {$a}"
+    ),
     ("error", "invalidrecord"): "No se puede encontrar registro de datos en la tabla {$a} de la base de datos.",
     ("error", "passwordisexpired"): "La contraseña está caduca",
     # page chrome (moodle.php, es)
@@ -27,6 +29,9 @@ STRINGS: dict[tuple[str, str], str] = {
     ("moodle", "error"): "Error",
     ("moodle", "nocourses"): "No hay cursos",
     ("moodle", "moreinformation"): "Más información sobre este error",
-    ("moodle", "pageshouldredirect"): "Esta página debería redirigirse automáticamente. Si no ocurre nada, por favor utilice el enlace 'Continuar' que aparece más abajo.",
+    ("moodle", "pageshouldredirect"): (
+        "Esta página debería redirigirse automáticamente. Si no ocurre nada, "
+        "por favor utilice el enlace 'Continuar' que aparece más abajo."
+    ),
     ("moodle", "testserver"): "Servidor de pruebas — no es un sitio Moodle real",
 }

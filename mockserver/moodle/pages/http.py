@@ -4,31 +4,48 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.responses import HTMLResponse, Response
 
 from mockserver.moodle.errors import MoodleException
-from mockserver.moodle.lang import INSTALLED_LANGUAGES, get_string
+from mockserver.moodle.lang import INSTALLED_LANGUAGES, get_string, string_exists
 from mockserver.moodle.pages.session import BrowserSession
+from mockserver.moodle.phpvalues import print_r
 from mockserver.moodle.site import Site
 from mockserver.templating import html, render
 
 
+def absolutize(url: str, wwwroot: str, script: str) -> str:
+    """``redirect()``'s URL handling (4.1): relative targets made absolute, then sanitised.
+
+    A target without a scheme joins the *host part* of wwwroot when it starts with ``/``, else
+    the directory of the running script (``me()`` without its query), with ``dir/../`` collapsed;
+    control characters are then removed and ``"`` becomes ``%22``.
+    """
+    if not re.match(r"^[a-z]+:", url, re.IGNORECASE):
+        hostpart = re.sub(r"^(.*?[^:/])/.*$", r"\1", wwwroot)
+        directory = f"{hostpart}{script.split('?', 1)[0]}/../"
+        url = hostpart + url if url.startswith("/") else directory + url
+        while True:
+            collapsed = re.sub(r"/(?!\.\.)[^/]*/\.\./", "/", url)
+            if collapsed == url:
+                break
+            url = collapsed
+    return re.sub(r"[\x00-\x1f\x7f]", "", url).replace('"', "%22")
+
+
+def script_path(site: Site) -> str:
+    """``me()`` without the query: wwwroot's path plus this page's path inside the site."""
+    path = site.request.url.path
+    root = site.request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return urlsplit(site.wwwroot).path.rstrip("/") + path
+
+
 def absolute_redirect_url(site: Site, url: str) -> str:
-    """``redirect()``'s absolutization: '/x' joins the host part of wwwroot, 'x' the script dir."""
-    url = re.sub(r"[\x00-\x1f\x7f]", "", url).replace('"', "%22")
-    if re.match(r"^[a-z]+:", url, re.IGNORECASE):
-        return url
-    hostpart = re.sub(r"^(.*?[^:/])/.*$", r"\1", site.wwwroot)
-    if url.startswith("/"):
-        return hostpart + url
-    script = site.request.url.path
-    absolute = f"{hostpart}{script}/../{url}"
-    while True:
-        collapsed = re.sub(r"/(?!\.\.)[^/]*/\.\./", "/", absolute, count=1)
-        if collapsed == absolute:
-            return absolute
-        absolute = collapsed
+    return absolutize(url, site.wwwroot, script_path(site))
 
 
 def page_lang(site: Site, browser: BrowserSession | None) -> str:
@@ -68,18 +85,40 @@ def redirect(site: Site, browser: BrowserSession | None, url: str) -> Response:
     return browser.apply_cookie(response) if browser is not None else response
 
 
+def exception_info(site: Site, error: MoodleException, lang: str) -> dict[str, str]:
+    """``get_exception_info()``: message (string looked up again, no debug suffix), links, debuginfo."""
+    debuginfo = (error.debuginfo or "") + f"\nError code: {error.errorcode}"
+    component = error.component
+    if string_exists(error.errorcode, component):
+        message = error.base_message(lang)
+    elif component == "error" and string_exists(error.errorcode, "moodle"):
+        message = get_string(error.errorcode, "moodle", error.a, lang)
+    else:
+        message = f"{component}/{error.errorcode}"
+        debuginfo += f"\n$a contents: {print_r(error.a)}"
+    modulelink = "moodle" if component == "error" else component
+    link = error.link or f"{site.wwwroot}/"
+    if not link.lower().startswith(site.wwwroot.lower()):
+        link = f"{site.wwwroot}/"  # the continue button never leaves the site
+    return {"message": message, "debuginfo": debuginfo, "modulelink": modulelink, "link": link}
+
+
 def error_page(site: Site, browser: BrowserSession | None, error: MoodleException) -> Response:
-    """The exception page Moodle 4.1 renders for a ``moodle_exception``: HTTP 404."""
+    """The exception page Moodle 4.1 renders for a ``moodle_exception``: HTTP 404.
+
+    Debug info is shown only with ``$CFG->debugdeveloper``; the message never carries the
+    developer `` (debuginfo)`` suffix because ``get_exception_info`` looks the string up again.
+    """
     context = page_context(site, browser)
-    message = error.message(context["lang"], site.debug)
+    info = exception_info(site, error, context["lang"])
     response = html(
         "moodle/error.html",
         status_code=404,
         **context,
-        message=message,
+        message=info["message"],
         errorcode=error.errorcode,
-        component=error.component,
-        debuginfo=error.debuginfo if site.debug.shows_debuginfo else None,
-        link=error.link or f"{site.wwwroot}/",
+        component=info["modulelink"],
+        debuginfo=info["debuginfo"] if site.debug.developer else None,
+        link=info["link"],
     )
     return browser.apply_cookie(response) if browser is not None else response

@@ -5,13 +5,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mockserver.moodle.auth import authenticate_user_login
 from mockserver.moodle.errors import DmlMissingRecordException, MoodleException
 from mockserver.moodle.lang import get_string
 from mockserver.moodle.pages.http import error_page, page_context, page_lang, redirect
 from mockserver.moodle.pages.params import PageParams
 from mockserver.moodle.pages.session import BrowserSession
 from mockserver.moodle.params import clean_bool
-from mockserver.moodle.auth import authenticate_user_login
 from mockserver.moodle.site import Site
 from mockserver.sence.gate import course_gate
 from mockserver.templating import html
@@ -57,8 +57,6 @@ async def front_page(request: Request) -> Response:
     browser = BrowserSession(site)
     courses = [c for c in site.store.courses() if c.id != SITE_COURSE_ID and c.visible]
     return browser.apply_cookie(html("moodle/index.html", **page_context(site, browser, courses=courses)))
-
-
 
 
 async def login_index(request: Request) -> Response:

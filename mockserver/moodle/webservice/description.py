@@ -43,4 +43,4 @@ class Multiple:
     default: Any = field(default_factory=list)
 
 
-Description = Union[Value, Single, Multiple]
+Description = Union[Value, Single, Multiple]  # noqa: UP007 - a runtime alias of forward references

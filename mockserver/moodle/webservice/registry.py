@@ -19,6 +19,10 @@ class Call:
     user: User
     token: Token
     service: Service
+    lang: str = "en"
+    """``current_language()`` while the function runs."""
+    raw: bool = False
+    """``moodlewssettingraw``: text is returned without ``format_string``."""
 
 
 @dataclass(frozen=True)

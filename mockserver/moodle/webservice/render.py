@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mockserver import phpjson
 from mockserver.moodle.errors import DebugSettings, MoodleException, php_class_name
+from mockserver.moodle.phpvalues import to_string
 from mockserver.moodle.webservice.description import Description, Multiple, Single, Value
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" ?>\n'
 
 COMMON_HEADERS = {
@@ -26,7 +29,12 @@ XML_HEADERS = {
 
 
 def htmlspecialchars(text: str) -> str:
-    """PHP ``htmlspecialchars($s, ENT_COMPAT)``: & < > and double quotes; single quotes kept."""
+    """PHP ``htmlspecialchars($s, ENT_COMPAT, 'UTF-8')``: & < > and double quotes; single quotes kept.
+
+    Invalid UTF-8 (undecodable request bytes) makes PHP return an empty string.
+    """
+    if not text.isascii() and _SURROGATE.search(text):
+        return ""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
@@ -35,9 +43,7 @@ def _xml_scalar(value: Any) -> str:
         return '<VALUE null="null"/>\n'
     if isinstance(value, bool):
         value = int(value)
-    if isinstance(value, float):
-        value = f"{value:.14G}" if value != int(value) else str(int(value))
-    return f"<VALUE>{htmlspecialchars(str(value))}</VALUE>\n"
+    return f"<VALUE>{htmlspecialchars(to_string(value))}</VALUE>\n"
 
 
 def xmlize(value: Any, description: Description | None) -> str:
@@ -56,19 +62,25 @@ def xmlize(value: Any, description: Description | None) -> str:
 
 def success_body(value: Any, description: Description | None, fmt: str) -> str:
     if fmt == "json":
-        return phpjson.encode(value)
+        return phpjson.json_encode(value) or ""
     return f"{XML_HEAD}<RESPONSE>\n{xmlize(value, description)}</RESPONSE>\n"
 
 
-def error_body(error: MoodleException, fmt: str, lang: str, debug: DebugSettings, version: str) -> str:
+def error_body(
+    error: MoodleException, fmt: str, lang: str, debug: DebugSettings, version: str, *, show_debug: bool | None = None
+) -> str:
+    """``generate_error()``; ``show_debug`` overrides ``debugging()`` (e.g. for ``$CFG->debugusers``)."""
     cls = php_class_name(error.kind, version)
     message = error.message(lang, debug)
-    show_debug = debug.shows_debuginfo and error.debuginfo is not None
+    if show_debug is None:
+        show_debug = debug.shows_debuginfo
+    show_debug = show_debug and error.debuginfo is not None
     if fmt == "json":
         body: dict[str, Any] = {"exception": cls, "errorcode": error.errorcode, "message": message}
         if show_debug:
             body["debuginfo"] = error.debuginfo
-        return phpjson.encode(body)
+        # json_encode() fails on invalid UTF-8 and `echo false` prints nothing.
+        return phpjson.json_encode(body) or ""
     parts = [
         XML_HEAD,
         f'<EXCEPTION class="{cls}">\n',

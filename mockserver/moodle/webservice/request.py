@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -21,18 +22,33 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def _media_type(request: Request) -> str:
+    """The content type as SAPI matches it: lower-cased, up to the first ``;``, ``,`` or space."""
+    raw = request.headers.get("content-type", "").lstrip(" ")
+    return re.split(r"[;, ]", raw, maxsplit=1)[0].lower()
+
+
 async def post_params(request: Request, limit: int) -> dict[str, Any]:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    """``$_POST``: only for POST requests with a form content type; an oversized body gives nothing."""
     if request.method != "POST":
         return {}
+    content_type = _media_type(request)
     if content_type == "multipart/form-data":
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            return {}
         try:
-            form = await request.form(max_files=0, max_fields=phpform.MAX_INPUT_VARS, max_part_size=limit)
+            form = await request.form(
+                max_files=phpform.MAX_INPUT_VARS, max_fields=phpform.MAX_INPUT_VARS, max_part_size=limit
+            )
         except Exception:  # malformed multipart: PHP ends with empty $_POST
             return {}
-        result: dict[str, Any] = {}
-        phpform.assign_pairs(result, [(k, v) for k, v in form.multi_items() if isinstance(v, str)])
-        return result
+        try:
+            result: dict[str, Any] = {}
+            phpform.assign_pairs(result, [(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+            return result
+        finally:
+            await form.close()
     body = await read_body(request, limit)
     if body is None or content_type != "application/x-www-form-urlencoded":
         return {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -13,17 +14,18 @@ from mockserver.moodle.errors import (
     MoodleException,
     WebserviceAccessException,
 )
-from mockserver.moodle.lang import INSTALLED_LANGUAGES
 from mockserver.moodle.net import address_in_subnet
+from mockserver.moodle.params import php_empty
 from mockserver.moodle.site import Site
 from mockserver.moodle.webservice import render
 from mockserver.moodle.webservice.registry import Call, ExternalFunction, registry
 from mockserver.moodle.webservice.request import merged_params
-from mockserver.moodle.webservice.validate import ParameterValidator, clean_return
+from mockserver.moodle.webservice.validate import ParameterValidator, ReturnCleaner
+from mockserver.phpform import array_merge
 from mockserver.world.entities import Service, Token, User
 
 FUNCTIONS = registry()
-SETTINGS = ("moodlewssettingraw", "moodlewssettingfileurl", "moodlewssettingfilter", "moodlewssettinglang", "moodlewssettingtimezone")
+_SETTINGS = (("raw", "bool"), ("fileurl", "bool"), ("filter", "bool"), ("lang", "lang"), ("timezone", "timezone"))
 
 ACCESS_NOT_ALLOWED = """Access to the function {name}() is not allowed.
                      There could be multiple reasons for this:
@@ -39,17 +41,44 @@ ACCESS_NOT_ALLOWED = """Access to the function {name}() is not allowed.
                      > Server > Web services > External services and Manage tokens."""
 
 
+@dataclass(frozen=True)
+class WsSettings:
+    """``set_web_service_call_settings()``: the ``moodlewssetting*`` parameters, cleaned leniently."""
+
+    raw: bool = False
+    fileurl: bool = True
+    filter: bool = False
+    lang: str = ""
+    timezone: str = ""
+
+    @classmethod
+    def pop(cls, site: Site, get: dict[str, Any], post: dict[str, Any]) -> WsSettings:
+        values: dict[str, Any] = {}
+        for name, param_type in _SETTINGS:
+            key = f"moodlewssetting{name}"
+            # optional_param(): POST wins over GET; then the setting leaves both arrays.
+            value = post[key] if key in post else get.get(key)
+            get.pop(key, None)
+            post.pop(key, None)
+            if isinstance(value, str):
+                cleaned = site.cleaner.clean(value, param_type)
+                values[name] = bool(cleaned) if param_type == "bool" else str(cleaned)
+        return cls(**values)
+
+
 class RestCall:
     """State of one request while it moves through Moodle's checks."""
 
-    def __init__(self, site: Site, params: dict[str, Any], fmt: str, settings_lang: str) -> None:
+    def __init__(self, site: Site, params: dict[str, Any], fmt: str, settings: WsSettings, session_lang: str | None):
         self.site = site
         self.params = params
         self.fmt = fmt
-        self.settings_lang = settings_lang
-        # Before authentication only Accept-Language ($SESSION->lang) or the site language apply.
-        self.session_lang = site.browser_lang()
-        self.lang = self.session_lang or site.site_lang()
+        self.settings = settings
+        # $SESSION->lang from ?lang= or Accept-Language (bootstrap, before the token is read).
+        self.session_lang = session_lang
+        self.lang = session_lang or site.site_lang()
+        self.userid = 0
+        """``$USER->id``: 0 until the token user is set (matters for ``$CFG->debugusers``)."""
 
     def authenticate(self, token_value: Any) -> tuple[Token, User]:
         site = self.site
@@ -59,20 +88,26 @@ class RestCall:
         if token.validuntil and token.validuntil < site.clock.time():
             site.store.delete_token(token.token)
             raise WebserviceAccessException("Invalid token - token expired - check validuntil time for the token")
-        if token.iprestriction and not address_in_subnet(site.client_ip or "", token.iprestriction):
-            raise WebserviceAccessException(
-                f"Invalid service - IP:{site.client_ip or ''} is not supported - check this allowed user"
-            )
+        remote = site.client_ip or "0.0.0.0"  # getremoteaddr() with its default
+        if token.iprestriction and not address_in_subnet(remote, token.iprestriction):
+            raise WebserviceAccessException(f"Invalid service - IP:{remote} is not supported - check this allowed user")
         user = site.store.user(token.userid)
         if user is None:
             raise MoodleException("invalidtoken", "webservice")
         if site.cfg.maintenance and not user.siteadmin:
             raise MoodleException("sitemaintenance", "error")
-        for flag, code in ((user.deleted, "wsaccessuserdeleted"), (not user.confirmed, "wsaccessuserunconfirmed"), (user.suspended, "wsaccessusersuspended"), (user.auth == "nologin", "wsaccessusernologin")):
-            if flag:
+        refusals = (
+            (user.deleted, "wsaccessuserdeleted"),
+            (not user.confirmed, "wsaccessuserunconfirmed"),
+            (user.suspended, "wsaccessusersuspended"),
+            (user.auth == "nologin", "wsaccessusernologin"),
+        )
+        for refused, code in refusals:
+            if refused:
                 raise MoodleException(code, "webservice", user.username)
-        # From here the token user's language applies unless the session already has one.
-        self.lang = self.session_lang or (user.lang if user.lang in INSTALLED_LANGUAGES else site.site_lang())
+        # set_user(): from here current_language() falls back to the token user's language.
+        self.userid = user.id
+        self.lang = self.session_lang or user.lang or site.site_lang()
         if not user.has_capability("webservice/rest:use"):
             raise WebserviceAccessException(
                 "You are not allowed to use the rest protocol (missing capability: webservice/rest:use)"
@@ -80,12 +115,12 @@ class RestCall:
         return token, user
 
     def load_function(self, name: Any, token: Token, user: User) -> tuple[ExternalFunction, Service]:
-        if name is None or name == "" or name == "0":
+        if php_empty(name):
             raise InvalidParameterException("Missing function name")
         function = FUNCTIONS.get(name) if isinstance(name, str) else None
         if function is None:
             raise DmlMissingRecordException(
-                "external_functions", "SELECT * FROM {external_functions} WHERE name = ?", [str(name)]
+                "external_functions", "SELECT * FROM {external_functions} WHERE name = ?", [name]
             )
         service = self.site.store.service(token.serviceid)
         if service is None or not self._service_allows(service, function.name, user):
@@ -106,28 +141,25 @@ class RestCall:
             iprestriction = authorised.iprestriction
         if service.requiredcapability and not user.has_capability(service.requiredcapability):
             return False
-        if iprestriction and not address_in_subnet(self.site.client_ip or "", iprestriction):
-            return False
-        return True
+        return not (iprestriction and not address_in_subnet(self.site.client_ip or "0.0.0.0", iprestriction))
 
     def run(self, token_value: Any, function_name: Any) -> str:
         token, user = self.authenticate(token_value)
         function, service = self.load_function(function_name, token, user)
-        if self.settings_lang:
-            self.session_lang = self.settings_lang
-            self.lang = self.settings_lang
-        validator = ParameterValidator(self.site.cleaner, self.lang, self.site.debug)
-        arguments = validator.validate(function.parameters(self.site), self.params)
-        result = function.execute(Call(self.site, user, token, service), arguments)
-        cleaned = clean_return(function.returns, result)
+        if self.settings.lang:
+            self.session_lang = self.settings.lang
+            self.lang = self.settings.lang
+        site = self.site
+        validator = ParameterValidator(site.cleaner, self.lang, site.debug)
+        arguments = validator.validate(function.parameters(site), self.params)
+        call = Call(site, user, token, service, lang=self.lang, raw=self.settings.raw)
+        result = function.execute(call, arguments)
+        cleaned = ReturnCleaner(site.cleaner, self.lang, site.debug).clean(function.returns, result)
         return render.success_body(cleaned, function.returns, self.fmt)
 
-
-def _pop_setting(get: dict[str, Any], post: dict[str, Any], name: str) -> Any:
-    value = post.get(name, get.get(name))
-    get.pop(name, None)
-    post.pop(name, None)
-    return value
+    def show_debug(self) -> bool:
+        """``debugging()``: site debug level, or the current user listed in ``$CFG->debugusers``."""
+        return self.site.debug.shows_debuginfo or (self.userid != 0 and self.userid in self.site.cfg.debugusers)
 
 
 async def rest_server(request: Request) -> Response:
@@ -135,18 +167,17 @@ async def rest_server(request: Request) -> Response:
     if not site.cfg.enablewebservices or "rest" not in site.cfg.webserviceprotocols:
         return Response(b"", status_code=403, media_type="text/html; charset=UTF-8")
     get, post = await merged_params(request, site.config.max_body_bytes)
-    settings = {name: _pop_setting(get, post, name) for name in SETTINGS}
-    lang_setting = settings["moodlewssettinglang"]
-    settings_lang = site.cleaner.clean(lang_setting, "lang") if isinstance(lang_setting, str) else ""
-    params = {**get, **post}
+    session_lang = site.url_lang(get, post) or site.browser_lang()
+    settings = WsSettings.pop(site, get, post)
+    params = array_merge(get, post)
     fmt_value = params.pop("moodlewsrestformat", None)
     fmt = fmt_value if fmt_value in ("xml", "json") else "xml"
     token_value = params.pop("wstoken", None)
     function_name = params.pop("wsfunction", None)
-    call = RestCall(site, params, fmt, str(settings_lang or ""))
+    call = RestCall(site, params, fmt, settings, session_lang)
     try:
         body = call.run(token_value, function_name)
     except MoodleException as error:
-        body = render.error_body(error, fmt, call.lang, site.debug, site.cfg.version)
+        body = render.error_body(error, fmt, call.lang, site.debug, site.cfg.version, show_debug=call.show_debug())
     headers = render.JSON_HEADERS if fmt == "json" else render.XML_HEADERS
-    return Response(body.encode("utf-8", "replace"), status_code=200, headers=headers)
+    return Response(body.encode("utf-8", "surrogateescape"), status_code=200, headers=headers)
