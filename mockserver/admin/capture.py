@@ -13,10 +13,11 @@ from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
 from mockserver import phpform
+from mockserver.admin.matching import flatten
 from mockserver.phpform import PhpArray
 
-_FORM = "application/x-www-form-urlencoded"
-_MULTIPART = "multipart/form-data"
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 
 
 async def buffer_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
@@ -53,39 +54,15 @@ async def buffer_body(receive: Receive, limit: int) -> tuple[bytes | None, Recei
     return (body if complete and size <= limit else None), replay
 
 
-def flatten(array: PhpArray, prefix: str = "") -> dict[str, str]:
-    """``{"user": {"username": "x"}}`` -> ``{"user[username]": "x"}``."""
-    flat: dict[str, str] = {}
-    for key, value in array.items():
-        name = f"{prefix}[{key}]" if prefix else key
-        if isinstance(value, dict):
-            flat.update(flatten(value, name))
-        else:
-            flat[name] = value
-    return flat
-
-
-def query_params(scope: Scope) -> dict[str, str]:
-    raw: bytes = scope.get("query_string", b"")
-    return flatten(phpform.parse(raw)) if raw else {}
-
-
-def _content_type(scope: Scope) -> str:
+def content_type(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"content-type":
             return str(value.decode("latin-1").split(";")[0].strip().lower())
     return ""
 
 
-async def form_params(scope: Scope, body: bytes | None) -> dict[str, str]:
-    """POST parameters of an urlencoded or multipart body (files and other bodies: none)."""
-    if body is None or scope.get("method") != "POST" or not body:
-        return {}
-    content_type = _content_type(scope)
-    if content_type == _FORM:
-        return flatten(phpform.parse(body))
-    if content_type != _MULTIPART:
-        return {}
+async def multipart_params(scope: Scope, body: bytes) -> dict[str, str]:
+    """Text fields of a multipart body by PHP name (files are left out; malformed: none)."""
     sent = False
 
     async def once() -> Message:
@@ -112,34 +89,35 @@ async def form_params(scope: Scope, body: bytes | None) -> dict[str, str]:
 class ResponseRecorder:
     """A ``send`` that passes everything on and remembers status, headers, size and a body excerpt."""
 
+    __slots__ = ("_send", "chunks", "content_type", "excerpt_size", "length", "location", "status")
+
     def __init__(self, send: Send, excerpt: int) -> None:
         self._send = send
-        self._excerpt = excerpt
+        self.excerpt_size = excerpt
         self.status: int | None = None
         self.content_type: str | None = None
         self.location: str | None = None
         self.length = 0
         self.chunks: list[bytes] = []
-        self._kept = 0
 
     async def send(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self.status = int(message["status"])
+        kind = message["type"]
+        if kind == "http.response.body":
+            chunk: bytes = message.get("body", b"")
+            if chunk:
+                self.length += len(chunk)
+                if len(self.chunks) < 4:
+                    self.chunks.append(chunk)
+        elif kind == "http.response.start":
+            self.status = message["status"]
             for name, value in message.get("headers", ()):
                 lowered = name.lower()
                 if lowered == b"content-type":
                     self.content_type = value.decode("latin-1")
                 elif lowered == b"location":
                     self.location = value.decode("latin-1")
-        elif message["type"] == "http.response.body":
-            chunk: bytes = message.get("body", b"")
-            self.length += len(chunk)
-            if self._kept < self._excerpt and chunk:
-                piece = chunk[: self._excerpt - self._kept]
-                self.chunks.append(piece)
-                self._kept += len(piece)
         await self._send(message)
 
     @property
     def excerpt(self) -> bytes:
-        return b"".join(self.chunks)
+        return b"".join(self.chunks)[: self.excerpt_size]

@@ -27,6 +27,7 @@ def subject(params: dict[str, str]) -> str | None:
 
 
 def actor(params: dict[str, str], store: Store) -> str | None:
+    """The owner of ``wstoken``, else of the login ``key`` (only these two names are read)."""
     userid: int | None = None
     token_value = params.get("wstoken")
     if token_value:

@@ -24,7 +24,7 @@ from mockserver.admin.matching import RequestFacts, differences
 EXCERPT_BYTES = 2048
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ResponseFacts:
     status: int | None
     content_type: str | None = None
@@ -33,7 +33,7 @@ class ResponseFacts:
     excerpt: bytes = b""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class JournalEntry:
     seq: int
     request: RequestFacts

@@ -7,33 +7,105 @@ Faults, journal filters and verifications all ask the same question, so they sha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import unquote_plus
 
+from mockserver import phpform
+from mockserver.admin import identity
 from mockserver.admin.faultspec import MatchSpec
 from mockserver.admin.masking import mask_value
+from mockserver.phpform import PhpArray
 
 
-@dataclass(frozen=True)
+def flatten(array: PhpArray, prefix: str = "") -> dict[str, str]:
+    """``{"user": {"username": "x"}}`` -> ``{"user[username]": "x"}``."""
+    flat: dict[str, str] = {}
+    for key, value in array.items():
+        name = f"{prefix}[{key}]" if prefix else key
+        if isinstance(value, dict):
+            flat.update(flatten(value, name))
+        else:
+            flat[name] = value
+    return flat
+
+
+_UNSET = object()
+_SECRETS = re.compile(rb"(?:^|&)(wstoken|key)=([^&]*)")
+
+
 class RequestFacts:
-    """What the journal and the faults know about a request before the server answers it."""
+    """What the journal and the faults know about a request before the server answers it.
 
-    tenant: str
-    method: str
-    path: str
-    query: dict[str, str] = field(default_factory=dict)
-    form: dict[str, str] = field(default_factory=dict)
-    user: str | None = None
-    actor: str | None = None
+    Parameters are decoded (the PHP way, then flattened to ``user[username]`` names) on first use:
+    most journal entries are never read, so the request path only keeps the raw bytes. A
+    multipart body, which needs async parsing, arrives already decoded as ``form``.
+    """
+
+    __slots__ = ("_form", "_params", "_query", "_raw_form", "_raw_query", "_user", "actor", "method", "path", "tenant")
+
+    def __init__(
+        self,
+        tenant: str,
+        method: str,
+        path: str,
+        query: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+        user: str | object | None = _UNSET,
+        actor: str | None = None,
+        *,
+        raw_query: bytes = b"",
+        raw_form: bytes = b"",
+    ) -> None:
+        self.tenant = tenant
+        self.method = method
+        self.path = path
+        self.actor = actor
+        self._query = query
+        self._form = form
+        self._raw_query = raw_query
+        self._raw_form = raw_form
+        self._user = user
+        self._params: dict[str, str] | None = None
+
+    @property
+    def query(self) -> dict[str, str]:
+        if self._query is None:
+            self._query = flatten(phpform.parse(self._raw_query)) if self._raw_query else {}
+        return self._query
+
+    @property
+    def form(self) -> dict[str, str]:
+        if self._form is None:
+            self._form = flatten(phpform.parse(self._raw_form)) if self._raw_form else {}
+        return self._form
 
     @property
     def params(self) -> dict[str, str]:
         """GET and POST merged, POST winning (Moodle's ``optional_param``)."""
-        return {**self.query, **self.form}
+        if self._params is None:
+            self._params = {**self.query, **self.form}
+        return self._params
 
     @property
     def wsfunction(self) -> str | None:
-        return self.form.get("wsfunction", self.query.get("wsfunction"))
+        return self.params.get("wsfunction")
+
+    @property
+    def user(self) -> str | None:
+        if self._user is _UNSET:
+            self._user = identity.subject(self.params)
+        return self._user  # type: ignore[return-value]
+
+    def secrets(self) -> dict[str, str]:
+        """``wstoken`` and ``key`` only, found without decoding everything (for the actor lookup)."""
+        if self._query is not None or self._form is not None:
+            params = self.params
+            return {k: params[k] for k in ("wstoken", "key") if k in params}
+        found: dict[str, str] = {}
+        for raw in (self._raw_query, self._raw_form):
+            for name, value in _SECRETS.findall(raw) if raw else ():
+                found[name.decode()] = unquote_plus(value.decode("utf-8", "surrogateescape"))
+        return found
 
 
 @lru_cache(maxsize=512)
@@ -82,4 +154,22 @@ def differences(spec: MatchSpec, facts: RequestFacts) -> list[str]:
 
 
 def matches(spec: MatchSpec, facts: RequestFacts) -> bool:
-    return not differences(spec, facts)
+    """``not differences(spec, facts)``, stopping at the first mismatch, cheap checks first
+    (a fault's path or method usually rules a request out before any parameter is decoded)."""
+    if spec.method is not None and spec.method.upper() != facts.method.upper():
+        return False
+    if spec.path is not None and not glob_match(spec.path, facts.path):
+        return False
+    if spec.tenant is not None and not glob_match(spec.tenant, facts.tenant):
+        return False
+    if spec.wsfunction is not None:
+        wsfunction = facts.wsfunction
+        if wsfunction is None or not glob_match(spec.wsfunction, wsfunction):
+            return False
+    if spec.params:
+        params = facts.params
+        for name, expected in spec.params.items():
+            actual = params.get(name)
+            if actual is None or not glob_match(expected, actual):
+                return False
+    return spec.user is None or spec.user in (facts.user, facts.actor)

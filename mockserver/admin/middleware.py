@@ -5,10 +5,12 @@
     AdminMount ── /__mock/...  ──> admin app (API + dashboard), never journaled
         └── TenantDispatch (/t/<name>/...) ──> Instrument (journal + faults) ──> Moodle / SENCE routes
 
-``Instrument`` runs after tenant dispatch, so every request it sees belongs to one tenant: it
-reads the parameters (body buffered and replayed), asks the tenant's faults and then the
-server-wide faults whether one fires, lets the app answer (or the fault), and writes one journal
-entry. With the journal off and no faults it passes requests straight through.
+``Instrument`` runs after tenant dispatch, so every request it sees belongs to one tenant. For a
+POST it buffers the body (replayed to the app unchanged); it resolves whom the request acts as
+(the ``wstoken`` or login ``key`` owner, before the key is used up), asks the tenant's faults and
+then the server-wide faults whether one fires, lets the app answer (or the fault), and writes one
+journal entry. Parameters are only decoded when a fault or a journal reader needs them. With the
+journal off and no faults it passes requests straight through.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ import time
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.admin import identity
-from mockserver.admin.capture import ResponseRecorder, buffer_body, form_params, query_params
+from mockserver.admin.capture import FORM, MULTIPART, ResponseRecorder, buffer_body, content_type, multipart_params
+from mockserver.admin.faults import Decision
 from mockserver.admin.inject import ConnectionClosedByFault, perform
 from mockserver.admin.journal import EXCERPT_BYTES, JournalEntry, ResponseFacts
 from mockserver.admin.matching import RequestFacts
 from mockserver.admin.state import AdminState
 from mockserver.world.tenant import Tenant
+
+MAX_KEPT_BODY = 256 * 1024
 
 
 class AdminMount:
@@ -33,11 +38,12 @@ class AdminMount:
         self.admin = admin
         self.app = app
         self.prefix = prefix
+        self._under = prefix + "/"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path: str = scope["path"]
-            if path == self.prefix or path.startswith(self.prefix + "/"):
+            if path == self.prefix or path.startswith(self._under):
                 await self.admin(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -62,26 +68,48 @@ class Instrument:
             return
         runtime = self.state.runtime(tenant)
         journal = runtime.journal
-        if not journal.enabled and not runtime.faults and not self.state.global_faults:
+        faults = runtime.faults.faults
+        server_faults = self.state.global_faults.faults
+        if not journal.size and not faults and not server_faults:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
         at, wall = tenant.clock.now(), time.time()
-        body, receive = await buffer_body(receive, self.state.config.max_body_bytes)
-        query = query_params(scope)
-        form = await form_params(scope, body)
-        params = {**query, **form}
+        method: str = scope["method"]
+        raw_form = b""
+        form: dict[str, str] | None = None
+        if method == "POST":
+            body, receive = await buffer_body(receive, self.state.config.max_body_bytes)
+            if body:
+                kind = content_type(scope)
+                if kind == FORM:
+                    # the journal keeps at most MAX_KEPT_BODY of parameters (cut at a separator)
+                    raw_form = body if len(body) <= MAX_KEPT_BODY else body[: body.rfind(b"&", 0, MAX_KEPT_BODY) + 1]
+                elif kind == MULTIPART:
+                    form = await multipart_params(scope, body)
         facts = RequestFacts(
-            tenant=tenant.name,
-            method=scope["method"],
-            path=tenant_path(scope["path"], tenant),
-            query=query,
+            tenant.name,
+            method,
+            tenant_path(scope["path"], tenant),
             form=form,
-            user=identity.subject(params),
-            actor=identity.actor(params, tenant.store),
+            raw_query=scope.get("query_string", b""),
+            raw_form=raw_form,
         )
-        decision = runtime.faults.decide(facts) or self.state.global_faults.decide(facts)
-        recorder = ResponseRecorder(send, EXCERPT_BYTES if journal.enabled else 0)
+        secrets = facts.secrets()
+        if secrets:
+            facts.actor = identity.actor(secrets, tenant.store)
+        decision: Decision | None = None
+        if faults:
+            decision = runtime.faults.decide(facts)
+        if decision is None and server_faults:
+            decision = self.state.global_faults.decide(facts)
+        if not journal.size:
+            if decision is not None and decision.action is not None:
+                await perform(decision.action, decision.delay(), self.app, scope, receive, send, send)
+            else:
+                await self.app(scope, receive, send)
+            return
+        recorder = ResponseRecorder(send, EXCERPT_BYTES)
         outcome = "ok"
         try:
             if decision is not None and decision.action is not None:
@@ -97,19 +125,18 @@ class Instrument:
             outcome = "error"
             raise
         finally:
-            if journal.enabled:
-                response = ResponseFacts(
-                    recorder.status, recorder.content_type, recorder.length, recorder.location, recorder.excerpt
+            response = ResponseFacts(
+                recorder.status, recorder.content_type, recorder.length, recorder.location, recorder.excerpt
+            )
+            journal.append(
+                JournalEntry(
+                    journal.next_seq(),
+                    facts,
+                    response,
+                    at,
+                    wall,
+                    (time.perf_counter() - started) * 1000,
+                    decision.fault.id if decision is not None else None,
+                    outcome,
                 )
-                journal.append(
-                    JournalEntry(
-                        seq=journal.next_seq(),
-                        request=facts,
-                        response=response,
-                        time=at,
-                        wall=wall,
-                        duration_ms=(time.perf_counter() - started) * 1000,
-                        fault=decision.fault.id if decision is not None else None,
-                        outcome=outcome,
-                    )
-                )
+            )

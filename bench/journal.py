@@ -1,0 +1,229 @@
+"""The journal's (and the fault matcher's) cost on request throughput, measured with wrk.
+
+Run: ``.venv/bin/python bench/journal.py [--duration 5] [--rounds 3] [--connections 16]``.
+Needs ``wrk``. Three ``mockserver serve`` processes run the demo world side by side:
+
+* ``off``: ``--journal-size 0`` and no faults: requests pass the middleware untouched;
+* ``journal``: the default journal (1000 entries per tenant; full after the first second, so
+  every request also drops one);
+* ``journal+faults``: the journal plus 10 faults that never match (the matcher runs per request).
+
+Each workload runs against the three servers in turn, ``--rounds`` times, interleaved, and the
+best requests/s of each is compared, so all figures come from the same run on the same machine.
+With ``taskset`` available the servers share CPU 0 and wrk gets CPU 1.
+
+The same three configurations are then timed in-process (the full ASGI app, no sockets): the
+median cost per request in microseconds, which is far steadier than throughput on a busy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mockserver.app import MockServerApp, create_app
+from mockserver.config import ServerConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "d1c2b3a4e5f60718293a4b5c6d7e8f90"
+POST_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = os.getenv("BENCH_BODY")
+"""
+LOGIN_BODY = (
+    f"wstoken={TOKEN}&wsfunction=auth_userkey_request_login_url&moodlewsrestformat=json&user%5Busername%5D=alumno1"
+)
+WORKLOADS = {
+    "POST request_login_url": ("/webservice/rest/server.php", True),
+    "GET /login/index.php": ("/login/index.php", False),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+PIN_SERVER = ["taskset", "-c", "0"] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
+PIN_WRK = ["taskset", "-c", "1"] if PIN_SERVER else []
+FAULTS = [{"match": {"path": f"/never/{i}", "wsfunction": "x"}, "status": 500} for i in range(10)]
+
+
+def start(extra: list[str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [
+        *PIN_SERVER,
+        sys.executable,
+        "-m",
+        "mockserver",
+        "serve",
+        "--scenario",
+        str(ROOT / "scenarios" / "demo.yaml"),
+    ]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/__mock/ready", timeout=0.5).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.02)
+    process.kill()
+    raise RuntimeError("mockserver did not start")
+
+
+def wrk(url: str, script: Path | None, body: str, duration: int, connections: int) -> float:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", url]
+    if script is not None:
+        command[1:1] = ["-s", str(script)]
+    command = [*PIN_WRK, *command]
+    env = {**os.environ, "BENCH_BODY": body}
+    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if not found or "Non-2xx" in output:
+        raise RuntimeError(f"wrk: unexpected output\n{output}")
+    return float(found.group(1))
+
+
+def _scope(path: str, method: str, body: bytes) -> dict[str, Any]:
+    headers = [(b"host", b"bench"), (b"content-type", b"application/x-www-form-urlencoded")]
+    headers.append((b"content-length", str(len(body)).encode()))
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 80),
+    }
+
+
+async def _batch(app: MockServerApp, path: str, post: bool, n: int) -> float:
+    body = LOGIN_BODY.encode() if post else b""
+
+    async def send(message: Any) -> None:
+        pass
+
+    started = time.perf_counter()
+    for _ in range(n):
+        done = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal done
+            if done:
+                return {"type": "http.disconnect"}
+            done = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await app(_scope(path, "POST" if post else "GET", body), receive, send)
+    return (time.perf_counter() - started) / n * 1e6
+
+
+def in_process(batches: int = 15, n: int = 1000) -> dict[tuple[str, str], float]:
+    """Median microseconds per request through the whole app, per workload and configuration."""
+    demo = Path(__file__).resolve().parent.parent / "scenarios" / "demo.yaml"
+    apps = {
+        "off": create_app(ServerConfig(scenario_path=demo, journal_size=0)),
+        "journal": create_app(ServerConfig(scenario_path=demo)),
+        "journal+faults": create_app(ServerConfig(scenario_path=demo)),
+    }
+    book = apps["journal+faults"].admin.runtime(apps["journal+faults"].tenants.default).faults
+    from mockserver.admin.faultspec import FaultSpec
+
+    for spec in FAULTS:
+        book.add(FaultSpec.model_validate(spec))
+    samples: dict[tuple[str, str], list[float]] = {}
+    for _ in range(batches):
+        for workload, (path, post) in WORKLOADS.items():
+            for name, app in apps.items():
+                samples.setdefault((workload, name), []).append(asyncio.run(_batch(app, path, post, n)))
+    return {key: statistics.median(values) for key, values in samples.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+    configs = {"off": ["--journal-size", "0"], "journal": [], "journal+faults": []}
+    servers = {name: start(extra) for name, extra in configs.items()}
+    try:
+        httpx.post(servers["journal+faults"][1] + "/__mock/tenants/default/faults", json=FAULTS).raise_for_status()
+        with tempfile.TemporaryDirectory() as tmp:
+            script = Path(tmp) / "post.lua"
+            script.write_text(POST_LUA, encoding="utf-8")
+            best: dict[tuple[str, str], float] = {}
+            for _ in range(args.rounds):
+                for workload, (path, post) in WORKLOADS.items():
+                    for name, (_, url) in servers.items():
+                        rate = wrk(url + path, script if post else None, LOGIN_BODY, args.duration, args.connections)
+                        best[workload, name] = max(best.get((workload, name), 0.0), rate)
+        journal = httpx.get(servers["journal"][1] + "/__mock/tenants/default/journal?limit=1").json()
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait(timeout=10)
+
+    setup = f"wrk -t1 -c{args.connections}, {args.duration}s x {args.rounds} rounds, best"
+    print(f"journal overhead on throughput ({setup})")
+    print(f"{'workload':<24}{'off req/s':>11}{'journal':>11}{'overhead':>10}{'+faults':>11}{'overhead':>10}")
+    for workload in WORKLOADS:
+        off = best[workload, "off"]
+        on = best[workload, "journal"]
+        faulty = best[workload, "journal+faults"]
+        print(
+            f"{workload:<24}{off:>11.0f}{on:>11.0f}{(1 - on / off) * 100:>9.1f}%"
+            f"{faulty:>11.0f}{(1 - faulty / off) * 100:>9.1f}%"
+        )
+    print(
+        f"journal after the run: size {journal['size']}, kept {journal['kept']}, "
+        f"recorded {journal['total']}, dropped {journal['dropped']}"
+    )
+    costs = in_process()
+    print()
+    print("in-process cost per request (full ASGI app, median of 15 x 1000 requests)")
+    print(f"{'workload':<24}{'off us':>11}{'journal':>11}{'overhead':>10}{'+faults':>11}{'overhead':>10}")
+    for workload in WORKLOADS:
+        off = costs[workload, "off"]
+        on = costs[workload, "journal"]
+        faulty = costs[workload, "journal+faults"]
+        print(
+            f"{workload:<24}{off:>11.1f}{on:>11.1f}{(on / off - 1) * 100:>9.1f}%"
+            f"{faulty:>11.1f}{(faulty / off - 1) * 100:>9.1f}%"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
