@@ -46,9 +46,14 @@ class MockServerApp:
         self.starlette.state.config = config
         self.starlette.state.tenants = self.tenants
         self.admin_app = build_admin_app(self.admin)
-        dispatch = TenantDispatch(Instrument(self.starlette, self.admin), self.tenants)
+        dispatch = TenantDispatch(self.instrumented(self.starlette), self.tenants)
         self.asgi: ASGIApp = AdminMount(self.admin_app, dispatch, ADMIN_PREFIX)
         self.watcher = Watcher(self.admin)
+
+    def instrumented(self, app: ASGIApp) -> ASGIApp:
+        """``app`` with this server's journal and faults; put it inside a ``TenantDispatch`` (e.g. the
+        SENCE-only app of ``--sence-port``) so its requests are journaled and faultable too."""
+        return Instrument(app, self.admin)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
