@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
+from mockserver.admin.middleware import Instrument
 from mockserver.sence.routes import protocol_routes
 from mockserver.tenancy import TenantDispatch
 
@@ -29,4 +30,5 @@ def create_sence_app(main_app: MockServerApp, public_url: str | None = None) -> 
     starlette.state.tenants = main_app.tenants
     if public_url:
         main_app.starlette.state.sence_url = public_url.rstrip("/")
-    return TenantDispatch(starlette, main_app.tenants)
+    # Same journal and faults as the main port, per tenant.
+    return TenantDispatch(Instrument(starlette, main_app.admin), main_app.tenants)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from mockserver.sence.records import LoginAttempt
 
@@ -63,4 +63,3 @@ Result = Callback | LoginPage | ErrorPage | NoCallback | HttpFailure | Notice
 class Answer:
     result: Result
     delay: float = 0.0
-    details: dict[str, str] = field(default_factory=dict)

@@ -146,10 +146,6 @@ class SenceService:
             return Answer(Notice(404, "Solicitud no encontrada", UNKNOWN_ATTEMPT))
         return Answer(self._complete(attempt, typed_run, now))
 
-    def pending(self, environment: Environment, attempt_id: str) -> LoginAttempt | None:
-        attempt = self.store.attempt(attempt_id)
-        return attempt if attempt is not None and attempt.environment == environment else None
-
     def _authenticate(self, attempt: LoginAttempt, typed_run: str, password: str) -> bool:
         # Clave SENCE: the RUT is the one the OTEC sent (read-only on the page).
         if self.legacy and rut.normalise(typed_run) != rut.normalise(attempt.fields.get("RunAlumno", "")):
