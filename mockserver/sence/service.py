@@ -182,6 +182,16 @@ class SenceService:
 
     def _complete(self, attempt: LoginAttempt, typed_run: str | None, now: float) -> Result:
         """After a successful login (``typed_run``) or without one (auto-login: None)."""
+        if attempt.callback == "none":
+            # Scripted abandonment: whatever the login would give, nothing goes back to the OTEC.
+            self._finish(self._entry_of(attempt), "no_callback", now)
+            return NoCallback(attempt.action)
+        result = self._after_login(attempt, typed_run, now)
+        if attempt.callback == "duplicate" and isinstance(result, Callback):
+            return replace(result, duplicate=True)
+        return result
+
+    def _after_login(self, attempt: LoginAttempt, typed_run: str | None, now: float) -> Result:
         fields = attempt.fields
         if attempt.forced_codes:
             return self._error_for(attempt, attempt.forced_codes, now, join=True)
@@ -193,16 +203,11 @@ class SenceService:
                 return self._error_for(attempt, [312], now)
         if attempt.deferred_codes:
             return self._error_for(attempt, attempt.deferred_codes, now)
-        entry = self._entry_of(attempt)
-        if attempt.callback == "none":
-            self._finish(entry, "no_callback", now)
-            return NoCallback(attempt.action)
-        duplicate = attempt.callback == "duplicate"
         if attempt.action == "start":
-            return self._start_session(attempt, entry, now, duplicate)
-        return self._close_session(attempt, entry, now, duplicate)
+            return self._start_session(attempt, now)
+        return self._close_session(attempt, now)
 
-    def _start_session(self, attempt: LoginAttempt, entry: RegisterEntry, now: float, duplicate: bool) -> Result:
+    def _start_session(self, attempt: LoginAttempt, now: float) -> Result:
         fields = attempt.fields
         stamp = self._fechahora(now)
         while True:
@@ -222,10 +227,11 @@ class SenceService:
             if self.store.add_session(session):
                 break
         values = self._callback_values("start", fields, stamp, session.IdSesionSence)
+        entry = self._entry_of(attempt)
         self._finish(entry, "success", now, stamp=stamp, url=fields["UrlRetoma"], id_sesion_sence=session.IdSesionSence)
-        return Callback(fields["UrlRetoma"], values, duplicate=duplicate)
+        return Callback(fields["UrlRetoma"], values)
 
-    def _close_session(self, attempt: LoginAttempt, entry: RegisterEntry, now: float, duplicate: bool) -> Result:
+    def _close_session(self, attempt: LoginAttempt, now: float) -> Result:
         fields = attempt.fields
         session = self.store.session(fields.get("IdSesionSence", ""))
         if session is None or not self.store.close_session(session.IdSesionSence, now):
@@ -233,8 +239,9 @@ class SenceService:
         stamp = self._fechahora(now)
         shown = session.FechaHora if self.settings.close_fechahora == "start" else stamp
         values = self._callback_values("close", fields, shown, "")
+        entry = self._entry_of(attempt)
         self._finish(entry, "success", now, stamp=shown, url=fields["UrlRetoma"], id_sesion_sence=session.IdSesionSence)
-        return Callback(fields["UrlRetoma"], values, duplicate=duplicate)
+        return Callback(fields["UrlRetoma"], values)
 
     # -- errors -------------------------------------------------------------------------------
 

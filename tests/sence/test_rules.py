@@ -208,3 +208,18 @@ def test_rule_counters_reset_with_the_world(inprocess: ServerFactory) -> None:
 def test_invalid_rules_are_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         RuleSpec.model_validate(bad)
+
+
+def test_duplicate_applies_to_errors_after_the_login(server: ServerFactory) -> None:
+    h = server(SUCCESS, rules({"outcome": {"callback": "duplicate"}}))
+    page = login(h, start(h, demo_post()).text, run=OTHER_RUN)
+    found = [f for f in forms(page.text) if "sence-callback" in f.attrs.get("class", "")]
+    assert [f.values["GlosaError"] for f in found] == ["311", "311"]
+
+
+def test_no_callback_wins_over_login_errors(server: ServerFactory) -> None:
+    h = server(SUCCESS, rules({"outcome": {"callback": "none", "glosa": 312}}))
+    after = login(h, start(h, demo_post()).text, run=OTHER_RUN)
+    assert forms(after.text) == []
+    # Errors SENCE finds before its login page are still sent.
+    assert glosa_of(start(h, demo_post(UrlRetoma="x")).text) == "202"
