@@ -24,11 +24,26 @@ from mockserver.world.tenant import DEFAULT_TENANT
 JOURNAL_ROWS = 50
 
 
-def _columns(records: list[dict[str, Any]]) -> list[str]:
-    columns: list[str] = []
+ATTENDANCE_COLUMNS = (
+    "RunAlumno",
+    "action",
+    "result",
+    "GlosaError",
+    "CodSence",
+    "CodigoCurso",
+    "FechaHora",
+    "IdSesionSence",
+)
+SESSION_COLUMNS = ("IdSesionSence", "RunAlumno", "CodSence", "CodigoCurso", "FechaHora", "open")
+
+
+def _columns(records: list[dict[str, Any]], preferred: tuple[str, ...]) -> list[str]:
+    """The preferred columns the records have, else every key they have."""
+    present: list[str] = []
     for record in records:
-        columns += [k for k in record if k not in columns]
-    return columns
+        present += [k for k in record if k not in present]
+    chosen = [c for c in preferred if c in present]
+    return chosen or present
 
 
 async def dashboard(request: Request) -> Response:
@@ -59,9 +74,9 @@ async def dashboard(request: Request) -> Response:
         "world": world,
         "keys": world_view.keys_view(tenant, live_only=True),
         "sence_sessions": sence["sessions"],
-        "sence_session_columns": _columns(sence["sessions"]),
+        "sence_session_columns": _columns(sence["sessions"], SESSION_COLUMNS),
         "attendance": sence["attendance"],
-        "attendance_columns": _columns(sence["attendance"]),
+        "attendance_columns": _columns(sence["attendance"], ATTENDANCE_COLUMNS),
         "faults": runtime.faults.to_json(),
         "global_faults": state.global_faults.to_json(),
         "journal": list(reversed(as_json(runtime.journal.entries()[-JOURNAL_ROWS:]))),

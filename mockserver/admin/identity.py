@@ -2,7 +2,7 @@
 
 ``user`` is the person the request names: ``user[<field>]`` of auth_userkey_request_login_url,
 ``username`` of the login form and token.php, ``users[0][username]`` of core_user functions, or
-SENCE's ``RunAlumno``. ``actor`` is resolved in the tenant's store before the request runs: the
+SENCE's ``RunAlumno`` (``run`` on its login page). ``actor`` is resolved in the tenant's store before the request runs: the
 owner of the ``wstoken``, or of the login ``key`` (a key is gone once used, hence before).
 """
 
@@ -13,7 +13,7 @@ import re
 from mockserver.world.store import Store
 
 _USER_FIELD = re.compile(r"^users?\[(?:0\]\[)?(username|email|idnumber)\]$")
-_NAMING = ("username", "RunAlumno", "runalumno")
+_NAMING = ("username", "RunAlumno", "runalumno", "run")
 
 
 def subject(params: dict[str, str]) -> str | None:

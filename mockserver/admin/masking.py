@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 HIDDEN = "********"
 _SHORTEN = frozenset({"wstoken", "token", "privatetoken", "key", "sesskey", "otec_token", "moodlesession"})
-_PASSWORD = re.compile(r"pass(word)?|passwd|secret", re.IGNORECASE)
+_PASSWORD = re.compile(r"pass(word)?|passwd|secret|clave", re.IGNORECASE)  # clave: SENCE's login page
 
 
 def shorten(value: str) -> str:

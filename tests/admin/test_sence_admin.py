@@ -47,6 +47,8 @@ def test_attendance_sessions_journal_and_dashboard(server: ServerFactory) -> Non
     started = journal(h, "otec", path="/rce/Registro/IniciarSesion")
     assert [(e["user"], e["form"]["Token"], e["status"]) for e in started] == [(RUN, "5EEB…3220", 200)]
     assert "5EEBF607-25A9-4DB2-A4DD-5D31BDAE3220" not in str(journal(h, "otec"))
+    [typed] = journal(h, "otec", path="/rce/Registro/Ingresar")
+    assert (typed["user"], typed["form"]["run"], typed["form"]["clave"]) == (RUN, RUN, "********")
     html = h.client.get("/__mock/dashboard?tenant=otec").text
     assert '<table id="attendance">' in html and f'<td class="mono">{RUN}</td>' in html
     assert '<table id="sence-sessions">' in html
