@@ -2,8 +2,9 @@
 
 ``user`` is the person the request names: ``user[<field>]`` of auth_userkey_request_login_url,
 ``username`` of the login form and token.php, ``users[0][username]`` of core_user functions, or
-SENCE's ``RunAlumno`` (``run`` on its login page). ``actor`` is resolved in the tenant's store before the request runs: the
-owner of the ``wstoken``, or of the login ``key`` (a key is gone once used, hence before).
+SENCE's ``RunAlumno`` (``run`` on its login page). ``actor`` is resolved in the tenant's store
+before the request runs: the owner of the ``wstoken``, or of the login ``key`` (a key is gone
+once used, hence before).
 """
 
 from __future__ import annotations
