@@ -110,8 +110,14 @@ def mockserver_server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
     token = _setting(config, "--mockserver-admin-token", None, "MOCKSERVER_ADMIN_TOKEN")
     url = _setting(config, "--mockserver-url", "mockserver_url", "MOCKSERVER_URL")
     if url:
+        import httpx
+
         admin = AdminClient(url, token)
-        admin.health()
+        try:
+            admin.health()
+        except httpx.HTTPError as exc:
+            admin.close()
+            raise RuntimeError(f"no mock server answers at {url} (--mockserver-url / MOCKSERVER_URL): {exc}") from None
         yield MockServer(url.rstrip("/"), admin)
         admin.close()
         return

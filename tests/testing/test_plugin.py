@@ -190,5 +190,8 @@ def test_uses_it(mockserver_server, mockserver_tenant):
         refused.assert_outcomes(errors=1)
         refused.stdout.fnmatch_lines(["*admin API answered 401*"])
         assert [t.name for t in app.tenants.all()] == ["default"]
+        gone = pytester.runpytest_subprocess("--mockserver-url", "http://127.0.0.1:9")
+        gone.assert_outcomes(errors=1)
+        gone.stdout.fnmatch_lines(["*no mock server answers at http://127.0.0.1:9*"])
     finally:
         server.stop()
