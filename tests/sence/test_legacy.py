@@ -80,3 +80,16 @@ def test_v113_glosa_texts_on_sence_error_page(server: ServerFactory) -> None:
     h = server(LEGACY, {"sence": {"rules": [{"outcome": {"glosa": 308}}]}})
     page = start(h, demo_post(UrlError=None))
     assert "El Código Curso no corresponde al RUT OTEC.</span>" in page.text
+
+
+def test_v115_is_claveunica_with_its_own_texts(server: ServerFactory) -> None:
+    h = server(scenario("sence-success.yaml"), {"sence": {"manual": "1.1.5"}})
+    page = start(h, demo_post())
+    assert "Clave<b>Única</b>" in page.text
+    assert callback(login(h, page.text, run=OTHER_RUN).text).values["GlosaError"] == "311"
+    fpt = demo_post(CodSence="1238008249", CodigoCurso="60718", LineaCapacitacion="6")
+    assert callback(start(h, fpt).text).values["GlosaError"] == "206"
+    shown = start(h, demo_post(CodSence="1238008245", UrlError=None))
+    assert '<b class="glosa-code">201</b>' in shown.text
+    h2 = server(scenario("sence-success.yaml"), {"sence": {"manual": "1.1.5", "rules": [{"outcome": {"glosa": 306}}]}})
+    assert "El Código Curso no corresponde al código SENCE .</span>" in start(h2, demo_post(UrlError=None)).text
