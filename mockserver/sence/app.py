@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from mockserver.admin.middleware import Instrument
 from mockserver.sence.routes import protocol_routes
 from mockserver.tenancy import TenantDispatch
 
@@ -31,4 +30,4 @@ def create_sence_app(main_app: MockServerApp, public_url: str | None = None) -> 
     if public_url:
         main_app.starlette.state.sence_url = public_url.rstrip("/")
     # Same journal and faults as the main port, per tenant.
-    return TenantDispatch(Instrument(starlette, main_app.admin), main_app.tenants)
+    return TenantDispatch(main_app.instrumented(starlette), main_app.tenants)
