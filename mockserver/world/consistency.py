@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from mockserver.sence.consistency import check_sence
 from mockserver.world.spec import Scenario
 
 
@@ -50,4 +51,5 @@ def check_references(scenario: Scenario) -> list[tuple[Loc, str]]:
             problem(f"tokens.{i}.service", f"unknown service {token.service!r}")
         if tokens[token.token] > 1:
             problem(f"tokens.{i}.token", "token is defined more than once")
+    problems.extend(check_sence(scenario.sence))
     return problems

@@ -111,3 +111,12 @@ def test_cli_schema_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> No
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "Scenario"
     assert {"moodle", "auth_userkey", "users", "courses", "tokens", "fixtures"} <= set(schema["properties"])
+
+
+def test_sence_references_are_checked_with_file_and_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "s.yaml",
+        "sence:\n  courses:\n    - codsence: '1238008244'\n      codigocurso: '6071806'\n      otec: 76543210-3\n",
+    )
+    assert problems(path) == [f"{path}:5: sence.courses.0.otec: unknown OTEC 76543210-3"]
