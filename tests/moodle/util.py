@@ -133,3 +133,67 @@ def only_key(h: Harness, userid: int) -> str:
     keys = [k for k in h.tenant.store.user_keys() if k.userid == userid]
     assert len(keys) == 1
     return keys[0].value
+
+
+# --- browser pages ---------------------------------------------------------------------------------
+
+
+def assert_redirect(response: httpx.Response, location: str) -> None:
+    """Moodle's redirect(): 303 See Other, absolute Location, X-Redirect-By, the continue link."""
+    assert response.status_code == 303
+    assert response.headers["location"] == location
+    assert response.headers["x-redirect-by"] == "Moodle"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    escaped = location.replace("&", "&amp;").replace('"', "&#34;")
+    assert f'<a href="{escaped}">' in response.text
+
+
+def assert_error_page(
+    response: httpx.Response,
+    message: str,
+    *,
+    link: str,
+    docs: str | None = None,
+    debuginfo: str | None = None,
+) -> None:
+    """The HTML exception page: HTTP 404, the message, the docs link, the continue link."""
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "location" not in response.headers
+    text = response.text
+    assert text.count('<p class="errormessage">') == 1
+    assert f'<p class="errormessage">{esc_html(message)}</p>' in text
+    if docs is not None:
+        assert f'<p class="errorcode"><a href="https://docs.moodle.org/401/en/error/{esc_html(docs)}">' in text
+    assert f'<div class="continuebutton"><a class="btn btn-primary" href="{esc_html(link)}">' in text
+    if debuginfo is None:
+        assert "Debug info:" not in text
+    else:
+        assert f"<li>Debug info: {esc_html(debuginfo)}</li>" in text
+
+
+def esc_html(text: str) -> str:
+    """Jinja's escaping of the page templates."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+    )
+
+
+def login_form(h: Harness, username: str, password: str) -> httpx.Response:
+    """Log the client in through /login/index.php."""
+    h.client.get("/login/index.php")
+    return h.client.post("/login/index.php", data={"username": username, "password": password})
+
+
+def whoami(h: Harness) -> str | None:
+    """The full name in the page header of /my/, or None when /my/ bounces to a login."""
+    page = h.client.get("/my/")
+    if page.status_code != 200:
+        return None
+    start = page.text.index('<span class="usertext" id="usertext">') + len('<span class="usertext" id="usertext">')
+    return page.text[start : page.text.index("</span>", start)]
+
+
+def session_cookie(h: Harness) -> str | None:
+    value: str | None = h.client.cookies.get("MoodleSession")
+    return value
