@@ -54,7 +54,10 @@ def bench_scenario(directory: Path, users: int) -> Path:
         "moodle": {"auth": ["userkey"]},
         "auth_userkey": {"mappingfield": "username", "keylifetime": 3600},
         "users": [{"id": 2, "username": "admin", "siteadmin": True}]
-        + [{"username": f"student{i}", "firstname": "S", "lastname": str(i), "email": f"s{i}@example.com"} for i in range(users)],
+        + [
+            {"username": f"student{i}", "firstname": "S", "lastname": str(i), "email": f"s{i}@example.com"}
+            for i in range(users)
+        ],
         "services": [
             {
                 "name": "User key authentication web service",
@@ -82,22 +85,36 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
-def wrk(url: str, args: argparse.Namespace, script: str | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
+def wrk(
+    url: str, args: argparse.Namespace, script: str | None = None, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url]
     if script:
         command[1:1] = ["-s", str(ROOT / "bench" / script)]
-    output = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True).stdout
+    output = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     latencies = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50": latencies.get("50", "?"), "p99": latencies.get("99", "?"), "non2xx": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps,
+        "p50": latencies.get("50", "?"),
+        "p99": latencies.get("99", "?"),
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
 def mint_keys(base: str, users: int) -> list[str]:
     keys = []
     with httpx.Client(base_url=base) as client:
         for i in range(users):
-            data = {"wstoken": TOKEN, "wsfunction": "auth_userkey_request_login_url", "moodlewsrestformat": "json", "user[username]": f"student{i}"}
+            data = {
+                "wstoken": TOKEN,
+                "wsfunction": "auth_userkey_request_login_url",
+                "moodlewsrestformat": "json",
+                "user[username]": f"student{i}",
+            }
             keys.append(client.post(REST, data=data).json()["loginurl"].rsplit("=", 1)[1])
     return keys
 
@@ -114,7 +131,9 @@ def main() -> int:
     startups = []
     for _ in range(args.startups):
         port = free_port()
-        process, elapsed = start([*mockserver, "--scenario", str(ROOT / "scenarios/demo.yaml"), "--port", str(port)], port)
+        process, elapsed = start(
+            [*mockserver, "--scenario", str(ROOT / "scenarios/demo.yaml"), "--port", str(port)], port
+        )
         startups.append(elapsed)
         stop(process)
 
@@ -128,7 +147,10 @@ def main() -> int:
         port = free_port()
         server, _ = start([*mockserver, "--scenario", str(scenario), "--port", str(port)], port)
         base = f"http://127.0.0.1:{port}"
-        body = f"wstoken={TOKEN}&wsfunction=auth_userkey_request_login_url&moodlewsrestformat=json&user%5Busername%5D=student0"
+        body = (
+            f"wstoken={TOKEN}&wsfunction=auth_userkey_request_login_url"
+            "&moodlewsrestformat=json&user%5Busername%5D=student0"
+        )
         request_url = wrk(base + REST, args, "wrk_post.lua", {"BENCH_BODY": body})
         keys_file = Path(tmp) / "keys.txt"
         keys_file.write_text("\n".join(mint_keys(base, args.users)) + "\n", encoding="utf-8")
@@ -136,11 +158,17 @@ def main() -> int:
         stop(server)
 
     print(f"{'endpoint':<38}{'req/s':>10}{'p50':>10}{'p99':>10}{'non-2xx/3xx':>13}")
-    for name, result in (("(a) auth_userkey_request_login_url", request_url), ("(b) login.php, fresh keys", login), ("(c) Starlette hello world", baseline)):
+    for name, result in (
+        ("(a) auth_userkey_request_login_url", request_url),
+        ("(b) login.php, fresh keys", login),
+        ("(c) Starlette hello world", baseline),
+    ):
         print(f"{name:<38}{result['rps']:>10.0f}{result['p50']:>10}{result['p99']:>10}{result['non2xx']:>13}")
     print(f"ratio a/c = {request_url['rps'] / baseline['rps']:.2f}   (target >= 0.5)")
     print(f"ratio b/c = {login['rps'] / baseline['rps']:.2f}   (target >= 0.5)")
-    print(f"start-up to first 200: median {statistics.median(startups):.3f} s over {len(startups)} runs (target <= 0.5 s)")
+    print(
+        f"start-up to first 200: median {statistics.median(startups):.3f} s over {len(startups)} runs (target <= 0.5 s)"
+    )
     if login["non2xx"]:
         print(f"note: {login['non2xx']} login.php requests found no fresh key (raise --users)")
     return 0

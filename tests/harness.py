@@ -101,7 +101,9 @@ class LiveServer:
 
     def __init__(self) -> None:
         self.app = SwitchableApp()
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="error", lifespan="on"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="error", lifespan="on")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10
@@ -120,7 +122,9 @@ class LiveServer:
 class Harness:
     """One test's world and the client that talks to it."""
 
-    def __init__(self, app: MockServerApp, client: InProcessClient | httpx.Client, base_url: str, transport: str) -> None:
+    def __init__(
+        self, app: MockServerApp, client: InProcessClient | httpx.Client, base_url: str, transport: str
+    ) -> None:
         self.app = app
         self.client = client
         self.base_url = base_url
@@ -133,7 +137,9 @@ class Harness:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def rest(self, function: str | None = None, *, token: str | None = DEMO_TOKEN, fmt: str | None = "json", **params: Any) -> httpx.Response:
+    def rest(
+        self, function: str | None = None, *, token: str | None = DEMO_TOKEN, fmt: str | None = "json", **params: Any
+    ) -> httpx.Response:
         data: dict[str, Any] = {}
         if token is not None:
             data["wstoken"] = token

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class Clock:
     """Runs from a start time at real speed, or stands still when frozen; can be set or advanced."""
 
-    def __init__(self, start: datetime | None = None, *, frozen: bool = False, source: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, start: datetime | None = None, *, frozen: bool = False, source: Callable[[], float] = time.time
+    ) -> None:
         self._source = source
         self._frozen = frozen
         self._anchor_real = source()
@@ -26,7 +28,7 @@ class Clock:
         return int(self.now())
 
     def datetime(self) -> datetime:
-        return datetime.fromtimestamp(self.now(), tz=timezone.utc)
+        return datetime.fromtimestamp(self.now(), tz=UTC)
 
     @property
     def frozen(self) -> bool:

@@ -7,7 +7,6 @@ from collections import Counter
 from mockserver.sence.consistency import check_sence
 from mockserver.world.spec import Scenario
 
-
 Loc = tuple[str | int, ...]
 
 

@@ -47,7 +47,11 @@ def _to_python(node: yaml.Node, path: Location, lines: dict[Location, int], prob
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.safe_load(yaml.serialize(key_node)) if not isinstance(key_node, yaml.ScalarNode) else key_node.value
+            key = (
+                yaml.safe_load(yaml.serialize(key_node))
+                if not isinstance(key_node, yaml.ScalarNode)
+                else key_node.value
+            )
             if key in result:
                 problems.append(f"{key_node.start_mark.line + 1}\0{'.'.join(map(str, (*path, key)))}\0duplicate key")
             result[key] = _to_python(value_node, (*path, key), lines, problems)
@@ -105,8 +109,9 @@ class Origins:
         for split in (2, 1):
             collection = ".".join(str(p) for p in loc[:split])
             entries = self.items.get(collection)
-            if entries and len(loc) > split and isinstance(loc[split], int) and loc[split] < len(entries):
-                source, lines, index = entries[loc[split]]
+            position = loc[split] if len(loc) > split else None
+            if entries and isinstance(position, int) and position < len(entries):
+                source, lines, index = entries[position]
                 local = (*loc[:split], index, *loc[split + 1 :])
                 return Problem(source, _line_for(local, lines), ".".join(map(str, local)), message)
         return Problem(fallback, 0, ".".join(map(str, loc)), message)
@@ -139,7 +144,9 @@ _LISTS = ("users", "courses", "enrolments", "services", "tokens")
 _SENCE_LISTS = ("otecs", "courses", "students")
 
 
-def _merge(parts: Iterable[tuple[Fixtures, str, dict[Location, int]]], scenario: Scenario, origins: Origins) -> Scenario:
+def _merge(
+    parts: Iterable[tuple[Fixtures, str, dict[Location, int]]], scenario: Scenario, origins: Origins
+) -> Scenario:
     merged: dict[str, list[Any]] = {name: [] for name in _LISTS}
     sence: dict[str, list[Any]] = {name: [] for name in _SENCE_LISTS}
     for part, source, lines in parts:
@@ -162,7 +169,9 @@ def load_scenario_text(text: str, source: str = "<scenario>", base_dir: Path | N
         path = (base_dir or Path.cwd()) / relative
         files.append(path)
         if not path.is_file():
-            problems.append(Problem(source, _line_for(("fixtures", i), lines), f"fixtures.{i}", f"file not found: {path}"))
+            problems.append(
+                Problem(source, _line_for(("fixtures", i), lines), f"fixtures.{i}", f"file not found: {path}")
+            )
             continue
         try:
             fixture, fixture_lines = validate_model_with_lines(Fixtures, _read(path, str(path)), str(path))

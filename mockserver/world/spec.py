@@ -48,8 +48,12 @@ class UserSpec(Spec):
     deleted: bool = False
     confirmed: bool = True
     siteadmin: bool = Field(False, description="Site administrators hold every capability.")
-    capabilities: list[str] = Field(default_factory=list, description="System capabilities granted, e.g. webservice/rest:use.")
-    profile: dict[str, str] = Field(default_factory=dict, description="Custom profile fields by shortname, e.g. runalumno.")
+    capabilities: list[str] = Field(
+        default_factory=list, description="System capabilities granted, e.g. webservice/rest:use."
+    )
+    profile: dict[str, str] = Field(
+        default_factory=dict, description="Custom profile fields by shortname, e.g. runalumno."
+    )
 
 
 class CourseSpec(Spec):
@@ -125,7 +129,9 @@ class MoodleSettings(Spec):
         "none", description="$CFG->debug: normal adds debuginfo; developer also appends it to messages."
     )
     debugdisplay: bool = True
-    debugusers: list[int] = Field(default_factory=list, description="$CFG->debugusers: user ids that always get debuginfo.")
+    debugusers: list[int] = Field(
+        default_factory=list, description="$CFG->debugusers: user ids that always get debuginfo."
+    )
     enablewebservices: bool = True
     webserviceprotocols: list[str] = Field(default_factory=lambda: ["rest"])
     auth: list[str] = Field(default_factory=lambda: ["userkey"], description="Enabled auth plugins ($CFG->auth).")

@@ -87,7 +87,9 @@ def test_token_format_is_checked(tmp_path: Path) -> None:
         "t.yaml",
         "users: [{username: a}]\nservices: [{name: S}]\ntokens:\n  - token: NOT-HEX\n    user: a\n    service: S\n",
     )
-    assert problems(path) == [f"{path}:4: tokens.0.token: Value error, a web service token is 32 lower-case hex characters"]
+    assert problems(path) == [
+        f"{path}:4: tokens.0.token: Value error, a web service token is 32 lower-case hex characters"
+    ]
 
 
 def test_json_text_is_accepted() -> None:
