@@ -46,6 +46,8 @@ typecheck: $(TEST_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/reset.py
+	$(BIN)/python bench/journal.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
