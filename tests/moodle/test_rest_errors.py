@@ -378,3 +378,8 @@ def test_unknown_function_given_as_an_array(rest: RestFactory) -> None:
             sql,
         ),
     )
+
+
+def test_mobile_web_services_grant_rest_use_to_authenticated_users(rest: RestFactory) -> None:
+    h = rest(moodle={"enablemobilewebservice": True})
+    assert h.rest(SITE_INFO, token=u.NOREST).json()["username"] == "wsnorest"

@@ -22,7 +22,7 @@ from mockserver.moodle.webservice.registry import Call, ExternalFunction, regist
 from mockserver.moodle.webservice.request import merged_params
 from mockserver.moodle.webservice.validate import ParameterValidator, ReturnCleaner
 from mockserver.phpform import array_merge
-from mockserver.world.entities import Service, Token, User
+from mockserver.world.entities import GUEST_USER_ID, Service, Token, User
 
 FUNCTIONS = registry()
 _SETTINGS = (("raw", "bool"), ("fileurl", "bool"), ("filter", "bool"), ("lang", "lang"), ("timezone", "timezone"))
@@ -108,11 +108,18 @@ class RestCall:
         # set_user(): from here current_language() falls back to the token user's language.
         self.userid = user.id
         self.lang = self.session_lang or user.lang or site.site_lang()
-        if not user.has_capability("webservice/rest:use"):
+        if not self._may_use_rest(user):
             raise WebserviceAccessException(
                 "You are not allowed to use the rest protocol (missing capability: webservice/rest:use)"
             )
         return token, user
+
+    def _may_use_rest(self, user: User) -> bool:
+        """``webservice/rest:use``: no default role, but enabling mobile web services grants it to
+        the authenticated-user role (admin_setting_enablemobileservice::set_protocol_cap)."""
+        if user.has_capability("webservice/rest:use"):
+            return True
+        return self.site.cfg.enablemobilewebservice and user.id != GUEST_USER_ID
 
     def load_function(self, name: Any, token: Token, user: User) -> tuple[ExternalFunction, Service]:
         if php_empty(name):
