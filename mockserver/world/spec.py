@@ -134,6 +134,9 @@ class MoodleSettings(Spec):
     )
     enablewebservices: bool = True
     webserviceprotocols: list[str] = Field(default_factory=lambda: ["rest"])
+    enablemobilewebservice: bool = Field(
+        False, description="Mobile web services on: authenticated users hold webservice/rest:use (set_protocol_cap)."
+    )
     auth: list[str] = Field(default_factory=lambda: ["userkey"], description="Enabled auth plugins ($CFG->auth).")
     allowaccountssameemail: bool = False
     extendedusernamechars: bool = False
