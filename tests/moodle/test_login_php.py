@@ -383,3 +383,37 @@ def test_concurrent_keys_of_different_users(rest: RestFactory) -> None:
     ana = new_key(h, "alumno1")
     u.assert_redirect(h.client.get(f"{LOGIN_PHP}?key={carla}"), h.base_url)
     assert keys_of(h, 3) == [ana]
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 404),
+        ({"Range": "bytes=0-1"}, 407),
+        ({"Range": ""}, 404),
+        (
+            {
+                "Range": "bytes=0-1",
+                "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 10_0 like Mac OS X) AppleWebKit/602.1.50 "
+                "(KHTML, like Gecko) Version/10.0 Mobile/14A346 Safari/602.1",
+                "X-Playback-Session-Id": "ABC",
+            },
+            403,
+        ),
+    ],
+)
+def test_error_page_status_for_byte_ranges(rest: RestFactory, headers: dict[str, str], status: int) -> None:
+    h = rest()
+    response = h.client.get(f"{LOGIN_PHP}?key=nope", headers=headers)
+    assert response.status_code == status
+    assert '<p class="errormessage">Incorrect key</p>' in response.text
+
+
+def test_session_cookie_attributes(rest: RestFactory) -> None:
+    h = rest()
+    response = h.client.get(f"{LOGIN_PHP}?key={new_key(h)}")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("MoodleSession=") and cookie.endswith("; HttpOnly; Path=/")
+    secure = rest(moodle={"wwwroot": "https://campus.example.cl/m"})
+    response = secure.client.get(f"{LOGIN_PHP}?key={new_key(secure)}")
+    assert response.headers["set-cookie"].endswith("; HttpOnly; Path=/m/; SameSite=none; Secure")

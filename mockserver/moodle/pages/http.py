@@ -103,8 +103,21 @@ def exception_info(site: Site, error: MoodleException, lang: str) -> dict[str, s
     return {"message": message, "debuginfo": debuginfo, "modulelink": modulelink, "link": link}
 
 
+def _fatal_error_status(site: Site) -> int:
+    """``core_renderer::fatal_error``: 404, but 407 for byte-range requests (403 for iOS Safari's player)."""
+    headers = site.request.headers
+    if not headers.get("range"):
+        return 404
+    agent = headers.get("user-agent", "")
+    webkit = re.search(r"AppleWebKit/([0-9]+)", agent)
+    ios_safari = "Safari" in agent and any(d in agent for d in ("iPhone", "iPad", "iPod"))
+    if ios_safari and webkit and int(webkit.group(1)) >= 602 and headers.get("x-playback-session-id"):
+        return 403
+    return 407
+
+
 def error_page(site: Site, browser: BrowserSession | None, error: MoodleException) -> Response:
-    """The exception page Moodle 4.1 renders for a ``moodle_exception``: HTTP 404.
+    """The exception page Moodle 4.1 renders for a ``moodle_exception``: HTTP 404 (407/403 with Range).
 
     Debug info is shown only with ``$CFG->debugdeveloper``; the message never carries the
     developer `` (debuginfo)`` suffix because ``get_exception_info`` looks the string up again.
@@ -113,7 +126,7 @@ def error_page(site: Site, browser: BrowserSession | None, error: MoodleExceptio
     info = exception_info(site, error, context["lang"])
     response = html(
         "moodle/error.html",
-        status_code=404,
+        status_code=_fatal_error_status(site),
         **context,
         message=info["message"],
         errorcode=error.errorcode,
