@@ -165,6 +165,17 @@ class AuthUserkeySettings(Spec):
     ssourl: str = ""
     key_consumed_on_any_attempt: bool = Field(False, description="v1.0.0: any login attempt burns the key.")
     logout_return_param: Literal["localurl", "url"] = Field("localurl", description="url = 2020050801..2022081901.")
+    default_redirect: Literal["wwwroot", "root"] = Field(
+        "wwwroot", description="login.php target without wantsurl; root = '/' of v1.0.0 (2016081600)."
+    )
+    logged_in_behaviour: Literal["current", "redirect_without_validation", "login_over"] = Field(
+        "current",
+        description="A browser already logged in: current (2020050800+), redirect_without_validation "
+        "(2017051501-2018050200), login_over (2016).",
+    )
+    loginurl_return_type: Literal["raw", "url"] = Field(
+        "raw", description="Return type of loginurl: url = PARAM_URL before 2018012901."
+    )
 
 
 class ClockSettings(Spec):

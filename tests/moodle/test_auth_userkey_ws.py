@@ -556,3 +556,29 @@ def test_demo_token_and_service(rest: RestFactory) -> None:
     # The demo integration: admin's token on the restricted "User key authentication web service".
     h = rest()
     assert_login_url(h, request(h, token=u.ADMIN, username="alumno1"), 3)
+
+
+def test_legacy_param_url_return_type(rest: RestFactory) -> None:
+    h = rest(auth_userkey={"loginurl_return_type": "url"})
+    assert_login_url(h, request(h, username="carla"), 40)
+    # A wwwroot that PARAM_URL refuses (underscore in the host) fails the return value check.
+    odd = rest(
+        moodle={"wwwroot": "http://moodle_host/m", "debug": "normal"}, auth_userkey={"loginurl_return_type": "url"}
+    )
+    response = request(odd, username="carla")
+    url = f"http://moodle_host/m/auth/userkey/login.php?key={u.only_key(odd, 40)}"
+    u.assert_rest(
+        response,
+        u.json_error(
+            "invalid_response_exception",
+            "invalidresponse",
+            "Invalid response value detected",
+            f'loginurl => Invalid response value detected: Invalid external api response: the value is "{url}" '
+            'of PHP type "string", the server was expecting "url" type',
+        ),
+    )
+    raw = rest(moodle={"wwwroot": "http://moodle_host/m"})
+    u.assert_rest(
+        request(raw, username="carla"),
+        u.php_json({"loginurl": f"http://moodle_host/m/auth/userkey/login.php?key={u.only_key(raw, 40)}"}),
+    )

@@ -417,3 +417,37 @@ def test_session_cookie_attributes(rest: RestFactory) -> None:
     secure = rest(moodle={"wwwroot": "https://campus.example.cl/m"})
     response = secure.client.get(f"{LOGIN_PHP}?key={new_key(secure)}")
     assert response.headers["set-cookie"].endswith("; HttpOnly; Path=/m/; SameSite=none; Secure")
+
+
+# --- version switches of auth-userkey.md §8 ----------------------------------------------------------
+
+
+def test_v1_default_redirect_is_the_server_root(rest: RestFactory) -> None:
+    h = rest(moodle={"wwwroot": "http://www.example.com/moodle"}, auth_userkey={"default_redirect": "root"})
+    u.assert_redirect(h.client.get(f"{LOGIN_PHP}?key={new_key(h)}"), "http://www.example.com/")
+    wanted = h.client.get(LOGIN_PHP, params={"key": new_key(h), "wantsurl": "http://www.example.com/moodle/my/"})
+    u.assert_redirect(wanted, "http://www.example.com/moodle/my/")
+
+
+def test_logged_in_redirect_without_validation(rest: RestFactory) -> None:
+    h = rest(auth_userkey={"logged_in_behaviour": "redirect_without_validation"})
+    u.login_form(h, "profesora", "Profe1234!")
+    key = new_key(h)
+    u.assert_redirect(h.client.get(f"{LOGIN_PHP}?key={key}"), h.base_url)
+    assert u.whoami(h) == "Paula Profesora"  # bug #35: the old user stays
+    assert keys_of(h, 40) == [key]
+    u.assert_redirect(h.client.get(f"{LOGIN_PHP}?key=garbage&wantsurl=/my/"), f"{h.base_url}/my/")
+    # Not logged in: normal validation.
+    fresh = rest(auth_userkey={"logged_in_behaviour": "redirect_without_validation"})
+    u.assert_error_page(fresh.client.get(f"{LOGIN_PHP}?key=garbage"), "Incorrect key", link=f"{fresh.base_url}/")
+
+
+def test_logged_in_login_over(rest: RestFactory) -> None:
+    h = rest(auth_userkey={"logged_in_behaviour": "login_over"})
+    u.login_form(h, "profesora", "Profe1234!")
+    u.assert_error_page(h.client.get(f"{LOGIN_PHP}?key=garbage"), "Incorrect key", link=f"{h.base_url}/")
+    assert u.whoami(h) == "Paula Profesora"  # no logout on failure
+    u.assert_redirect(h.client.get(f"{LOGIN_PHP}?key={new_key(h)}"), h.base_url)
+    assert u.whoami(h) == "Carla Muñoz"
+    sessions = h.tenant.store.sessions_of_user(40)
+    assert len(sessions) == 1 and sessions[0].userkey is True

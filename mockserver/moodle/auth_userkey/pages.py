@@ -69,18 +69,22 @@ async def login_php(request: Request) -> Response:
             raise _plugin_disabled()
         params = await PageParams.read(request, site)
         value = _key_param(params)
-        target = params.optional("wantsurl", "", "url") or site.wwwroot
+        default = site.wwwroot if site.userkey.default_redirect == "wwwroot" else "/"
+        target = params.optional("wantsurl", "", "url") or default
+        behaviour = site.userkey.logged_in_behaviour
+        if behaviour == "redirect_without_validation" and browser.userid:
+            return redirect(site, browser, target)  # the key is neither checked nor consumed (bug #35)
         try:
             key = _validate_key(site, value)
         except MoodleException:
-            if browser.userid:
+            if behaviour == "current" and browser.userid:
                 browser.logout()
             raise
     except MoodleException as error:
         return error_page(site, browser, error)
     user = site.store.user(key.userid)
     assert user is not None  # checked by _validate_key
-    if browser.userid:
+    if behaviour == "current" and browser.userid:
         if browser.userid != user.id:
             browser.logout()
         else:

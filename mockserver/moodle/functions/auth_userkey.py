@@ -46,10 +46,20 @@ def execute(call: Call, params: dict[str, Any]) -> dict[str, str]:
     return {"loginurl": get_login_url(site, params["user"])}
 
 
+RETURNS = Single({"loginurl": Value("raw", "Login URL for a user to log in")})
+RETURNS_URL = Single({"loginurl": Value("url", "Login URL for a user to log in")})
+
+
+def returns(site: Site) -> Single:
+    """PARAM_RAW since 2018012901, PARAM_URL before (a URL failing it is an invalid response)."""
+    return RETURNS_URL if site.userkey.loginurl_return_type == "url" else RETURNS
+
+
 REQUEST_LOGIN_URL = ExternalFunction(
     name="auth_userkey_request_login_url",
     component="auth_userkey",
     parameters=parameters,
-    returns=Single({"loginurl": Value("raw", "Login URL for a user to log in")}),
+    returns=RETURNS,
     execute=execute,
+    returns_for=returns,
 )

@@ -32,6 +32,11 @@ class ExternalFunction:
     parameters: Callable[[Site], Single]
     returns: Description | None
     execute: Callable[[Call, dict[str, Any]], Any]
+    returns_for: Callable[[Site], Description | None] | None = None
+    """When the return description depends on the site's settings (version switches)."""
+
+    def return_description(self, site: Site) -> Description | None:
+        return self.returns_for(site) if self.returns_for is not None else self.returns
 
 
 def registry() -> dict[str, ExternalFunction]:

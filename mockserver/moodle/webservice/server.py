@@ -161,8 +161,9 @@ class RestCall:
         arguments = validator.validate(function.parameters(site), self.params)
         call = Call(site, user, token, service, lang=self.lang, raw=self.settings.raw)
         result = function.execute(call, arguments)
-        cleaned = ReturnCleaner(site.cleaner, self.lang, site.debug).clean(function.returns, result)
-        return render.success_body(cleaned, function.returns, self.fmt)
+        returns = function.return_description(site)
+        cleaned = ReturnCleaner(site.cleaner, self.lang, site.debug).clean(returns, result)
+        return render.success_body(cleaned, returns, self.fmt)
 
     def show_debug(self) -> bool:
         """``debugging()``: site debug level, or the current user listed in ``$CFG->debugusers``."""
