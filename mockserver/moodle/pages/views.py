@@ -8,7 +8,7 @@ from starlette.responses import Response
 from mockserver.moodle.auth import authenticate_user_login
 from mockserver.moodle.errors import DmlMissingRecordException, MoodleException
 from mockserver.moodle.lang import get_string
-from mockserver.moodle.pages.http import error_page, page_context, page_lang, redirect
+from mockserver.moodle.pages.http import error_page, page_context, page_lang, redirect, script_path
 from mockserver.moodle.pages.params import PageParams
 from mockserver.moodle.pages.session import BrowserSession
 from mockserver.moodle.params import clean_bool
@@ -49,7 +49,7 @@ def _me(site: Site) -> str:
     url = site.request.url
     host = site.wwwroot.split("/", 3)
     base = "/".join(host[:3])
-    return f"{base}{url.path}" + (f"?{url.query}" if url.query else "")
+    return f"{base}{script_path(site)}" + (f"?{url.query}" if url.query else "")
 
 
 async def front_page(request: Request) -> Response:
