@@ -114,4 +114,6 @@ def test_course_page_errors(rest: RestFactory) -> None:
 def test_wantsurl_keeps_the_path_of_wwwroot(rest_inprocess: RestFactory) -> None:
     h = rest_inprocess(moodle={"wwwroot": "http://www.example.com/moodle"})
     u.assert_redirect(h.client.get("/course/view.php?id=10"), "http://www.example.com/moodle/login/index.php")
-    assert [s.wantsurl for s in h.tenant.store.sessions_of_user(0)] == ["http://www.example.com/moodle/course/view.php?id=10"]
+    assert [s.wantsurl for s in h.tenant.store.sessions_of_user(0)] == [
+        "http://www.example.com/moodle/course/view.php?id=10"
+    ]
