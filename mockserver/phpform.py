@@ -16,6 +16,8 @@ integers are PHP integer keys: ``_next_index`` and :func:`array_merge` treat the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Union
 from urllib.parse import unquote_to_bytes
 
@@ -29,6 +31,8 @@ _INT_KEY_MAX = 2**63 - 1
 
 
 def _decode(raw: bytes) -> str:
+    if b"%" not in raw and b"+" not in raw:
+        return raw.decode("utf-8", "surrogateescape")
     return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "surrogateescape")
 
 
@@ -80,7 +84,7 @@ def _next_index(array: PhpArray) -> str:
     return str(max(max(numeric) + 1, 0)) if numeric else "0"
 
 
-def _assign(target: PhpArray, base: str, subkeys: list[str | None], value: str) -> None:
+def _assign(target: PhpArray, base: str, subkeys: Sequence[str | None], value: str) -> None:
     node = target
     key = base
     for subkey in subkeys:
@@ -93,9 +97,19 @@ def _assign(target: PhpArray, base: str, subkeys: list[str | None], value: str) 
     node[key] = value
 
 
+@lru_cache(maxsize=4096)
+def _split_name_cached(name: str) -> tuple[str, tuple[str | None, ...] | None] | None:
+    """``_split_name`` memoised: clients send the same few parameter names over and over."""
+    split = _split_name(name)
+    if split is None:
+        return None
+    base, subkeys = split
+    return base, None if subkeys is None else tuple(subkeys)
+
+
 def register(target: PhpArray, name: str, value: str) -> None:
     """``php_register_variable_ex``: store one decoded (name, value) pair."""
-    split = _split_name(name)
+    split = _split_name_cached(name) if len(name) <= 256 else _split_name(name)
     if split is None:
         return
     base, subkeys = split

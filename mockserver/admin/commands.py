@@ -13,8 +13,6 @@ import os
 import sys
 from typing import Any
 
-import httpx
-
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
@@ -56,6 +54,8 @@ def _admin(args: argparse.Namespace) -> Any:
 
 
 def journal_command(args: argparse.Namespace) -> int:
+    import httpx  # only the client commands need it; `serve` starts faster without
+
     from mockserver.testing.client import AdminError
 
     pattern = _pattern(args)
@@ -75,6 +75,8 @@ def journal_command(args: argparse.Namespace) -> int:
 
 
 def verify_command(args: argparse.Namespace) -> int:
+    import httpx
+
     from mockserver.testing.client import AdminError
 
     expectation = _pattern(args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from starlette.requests import Request
 
@@ -26,7 +26,22 @@ def public_base(request: Request, config: ServerConfig) -> str:
     """Scheme and host the outside world uses to reach this server (no trailing slash)."""
     if config.public_url:
         return config.public_url.rstrip("/")
+    # Read straight from the ASGI scope: building request.url costs more than the whole lookup.
+    scope = request.scope
+    for name, value in scope["headers"]:
+        if name == b"host":
+            return f"{scope['scheme']}://{value.decode('latin-1')}"
     return f"{request.url.scheme}://{request.url.netloc}"
+
+
+@lru_cache(maxsize=256)
+def _cleaner(wwwroot: str, extended_username_chars: bool) -> ParamCleaner:
+    return ParamCleaner(
+        wwwroot=wwwroot,
+        languages=INSTALLED_LANGUAGES,
+        auth_plugins=INSTALLED_AUTH,
+        extended_username_chars=extended_username_chars,
+    )
 
 
 def tenant_of(request: Request) -> Tenant:
@@ -76,12 +91,8 @@ class Site:
 
     @cached_property
     def cleaner(self) -> ParamCleaner:
-        return ParamCleaner(
-            wwwroot=self.wwwroot,
-            languages=INSTALLED_LANGUAGES,
-            auth_plugins=INSTALLED_AUTH,
-            extended_username_chars=self.cfg.extendedusernamechars,
-        )
+        """Cleaners depend only on the wwwroot and one setting: shared across requests."""
+        return _cleaner(self.wwwroot, self.cfg.extendedusernamechars)
 
     @property
     def debug(self) -> DebugSettings:
