@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, overload
 
 from starlette.requests import Request
 
@@ -20,6 +22,30 @@ from mockserver.world.store import Store
 from mockserver.world.tenant import Tenant
 
 INSTALLED_AUTH = ("manual", "nologin", "email", "userkey", "ldap", "cas", "oauth2", "shibboleth", "db", "lti")
+
+
+T = TypeVar("T")
+
+
+class cached(Generic[T]):
+    """``cached_property`` without its lock (Python 3.11 takes an RLock on every first access):
+    a Site lives for one request on one task."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> cached[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any]) -> T: ...
+    def __get__(self, instance: object | None, owner: type[Any]) -> T | cached[T]:
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.name] = value
+        return value
 
 
 def public_base(request: Request, config: ServerConfig) -> str:
@@ -79,17 +105,17 @@ class Site:
     def clock(self) -> Clock:
         return self.tenant.clock
 
-    @cached_property
+    @cached
     def wwwroot(self) -> str:
         if self.cfg.wwwroot:
             return self.cfg.wwwroot.rstrip("/")
         return public_base(self.request, self.config) + self.tenant.prefix
 
-    @cached_property
+    @cached
     def client_ip(self) -> str | None:
         return getremoteaddr(self.request, self.cfg.client_ip_header)
 
-    @cached_property
+    @cached
     def cleaner(self) -> ParamCleaner:
         """Cleaners depend only on the wwwroot and one setting: shared across requests."""
         return _cleaner(self.wwwroot, self.cfg.extendedusernamechars)

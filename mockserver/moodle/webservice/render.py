@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from starlette.responses import Response
+
 from mockserver import phpjson
 from mockserver.moodle.errors import DebugSettings, MoodleException, php_class_name
 from mockserver.moodle.phpvalues import to_string
@@ -26,6 +28,23 @@ XML_HEADERS = {
     "Content-Disposition": 'inline; filename="response.xml"',
     **COMMON_HEADERS,
 }
+
+
+class RestResponse(Response):
+    """A REST reply whose fixed headers are encoded once, not on every request."""
+
+    def __init__(self, body: bytes, fmt: str) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = [*_RAW_HEADERS[fmt], (b"content-length", str(len(body)).encode("latin-1"))]
+
+
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+
+_RAW_HEADERS = {"json": _raw(JSON_HEADERS), "xml": _raw(XML_HEADERS)}
 
 
 def htmlspecialchars(text: str) -> str:

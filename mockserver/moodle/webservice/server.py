@@ -187,5 +187,4 @@ async def rest_server(request: Request) -> Response:
         body = call.run(token_value, function_name)
     except MoodleException as error:
         body = render.error_body(error, fmt, call.lang, site.debug, site.cfg.version, show_debug=call.show_debug())
-    headers = render.JSON_HEADERS if fmt == "json" else render.XML_HEADERS
-    return Response(body.encode("utf-8", "surrogateescape"), status_code=200, headers=headers)
+    return render.RestResponse(body.encode("utf-8", "surrogateescape"), fmt)
