@@ -65,6 +65,7 @@ STRINGS: dict[tuple[str, str], str] = {
     ("moodle", "mycourses"): "My courses",
     ("moodle", "dashboard"): "Dashboard",
     ("moodle", "home"): "Home",
+    ("moodle", "redirect"): "Redirect",
     ("moodle", "continue"): "Continue",
     ("moodle", "error"): "Error",
     ("moodle", "nocourses"): "No courses",

@@ -25,6 +25,7 @@ STRINGS: dict[tuple[str, str], str] = {
     ("moodle", "mycourses"): "Mis cursos",
     ("moodle", "dashboard"): "Área personal",
     ("moodle", "home"): "Inicio",
+    ("moodle", "redirect"): "Redirigir",
     ("moodle", "continue"): "Continuar",
     ("moodle", "error"): "Error",
     ("moodle", "nocourses"): "No hay cursos",

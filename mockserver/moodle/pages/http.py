@@ -13,7 +13,7 @@ from mockserver.moodle.lang import INSTALLED_LANGUAGES, get_string, string_exist
 from mockserver.moodle.pages.session import BrowserSession
 from mockserver.moodle.phpvalues import print_r
 from mockserver.moodle.site import Site
-from mockserver.templating import html, render
+from mockserver.templating import html
 
 
 def absolutize(url: str, wwwroot: str, script: str) -> str:
@@ -37,7 +37,7 @@ def absolutize(url: str, wwwroot: str, script: str) -> str:
 
 def script_path(site: Site) -> str:
     """``me()`` without the query: wwwroot's path plus this page's path inside the site."""
-    path = site.request.url.path
+    path: str = site.request.scope["path"]
     root = site.request.scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root) :]
@@ -78,9 +78,31 @@ def page_context(site: Site, browser: BrowserSession | None, **extra: Any) -> di
     }
 
 
+# bootstrap_renderer::plain_redirect_message() inside plain_page() (lib/setuplib.php, 4.1).
+_REDIRECT_PAGE = (
+    '<!DOCTYPE html>\n<html  dir="ltr" lang="{lang}" xml:lang="{lang}">\n<head>\n<title>{title}</title>\n'
+    '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n</head><body>'
+    '<div style="margin-top: 3em; margin-left:auto; margin-right:auto; text-align:center;">'
+    '{message}<br /><a href="{href}">{cont}</a></div></body></html>'
+)
+
+
+def encode_url_for_html(url: str) -> str:
+    """``redirect()``'s ``$encodedurl``: bare ``&`` become ``&amp;`` (entities are kept)."""
+    encoded = re.sub(r"&(?![a-zA-Z0-9#]{1,8};)", "&amp;", url)
+    return encoded.replace("<", "%3C").replace(">", "%3E")
+
+
 def redirect(site: Site, browser: BrowserSession | None, url: str) -> Response:
     target = absolute_redirect_url(site, url)
-    body = render("moodle/redirect.html", **page_context(site, browser, target=target))
+    lang = page_lang(site, browser)
+    body = _REDIRECT_PAGE.format(
+        lang=lang,
+        title=get_string("redirect", "moodle", lang=lang),
+        message=get_string("pageshouldredirect", "moodle", lang=lang),
+        href=encode_url_for_html(target),
+        cont=get_string("continue", "moodle", lang=lang),
+    )
     response = HTMLResponse(body, status_code=303, headers={"Location": target, "X-Redirect-By": "Moodle"})
     return browser.apply_cookie(response) if browser is not None else response
 

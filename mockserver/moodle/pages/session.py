@@ -104,13 +104,10 @@ class BrowserSession:
     def apply_cookie(self, response: Response) -> Response:
         if self.changed:
             path = urlsplit(self.site.wwwroot).path.rstrip("/") + "/"
-            secure = self.site.wwwroot.startswith("https:")
-            response.set_cookie(
-                COOKIE_NAME,
-                _signer(self.site).sign(self.session.sid).decode("ascii"),
-                path=path,
-                httponly=True,
-                secure=secure,
-                samesite="none" if secure else None,
-            )
+            value = _signer(self.site).sign(self.session.sid).decode("ascii")
+            # Written directly (same attribute order as http.cookies) to skip SimpleCookie per request.
+            cookie = f"{COOKIE_NAME}={value}; HttpOnly; Path={path}"
+            if self.site.wwwroot.startswith("https:"):
+                cookie += "; SameSite=none; Secure"
+            response.raw_headers.append((b"set-cookie", cookie.encode("latin-1")))
         return response
