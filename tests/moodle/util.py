@@ -169,7 +169,8 @@ def assert_error_page(
     if debuginfo is None:
         assert "Debug info:" not in text
     else:
-        assert f"<li>Debug info: {esc_html(debuginfo)}</li>" in text
+        shown = "<br />".join(esc_html(line) for line in debuginfo.split("\n"))
+        assert f"<strong>Debug info: </strong>{shown}</div>" in text
 
 
 def esc_html(text: str) -> str:

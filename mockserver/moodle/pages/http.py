@@ -155,5 +155,6 @@ def error_page(site: Site, browser: BrowserSession | None, error: MoodleExceptio
         component=info["modulelink"],
         debuginfo=info["debuginfo"] if site.debug.developer else None,
         link=info["link"],
+        docsversion=site.cfg.version.replace(".", "0"),
     )
     return browser.apply_cookie(response) if browser is not None else response
