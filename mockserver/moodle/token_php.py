@@ -94,10 +94,12 @@ def _issue(site: Site, params: PageParams, lang: _Lang) -> dict[str, Any]:
     if service is None:
         raise MoodleException("servicenotavailable", "webservice")
     token = _token_for(site, user, service)
-    # random_string(64): letters and digits, only over HTTPS and never for site admins.
+    # The token row keeps its random_string(64) private token; it is sent only over HTTPS and
+    # never to site admins.
+    if not token.privatetoken:
+        token.privatetoken = "".join(secrets.choice(_ALPHANUM) for _ in range(64))
     https = site.wwwroot.startswith("https:")
-    privatetoken = "".join(secrets.choice(_ALPHANUM) for _ in range(64)) if https and not user.siteadmin else None
-    return {"token": token.token, "privatetoken": privatetoken}
+    return {"token": token.token, "privatetoken": token.privatetoken if https and not user.siteadmin else None}
 
 
 async def token_php(request: Request) -> Response:

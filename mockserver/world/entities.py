@@ -93,6 +93,7 @@ class Token:
     validuntil: int | None = None
     iprestriction: str = ""
     timecreated: int = 0
+    privatetoken: str = ""
 
 
 @dataclass

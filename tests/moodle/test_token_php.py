@@ -277,6 +277,8 @@ def test_private_token_over_https(rest: RestFactory) -> None:
     h = world(rest, moodle={"wwwroot": "https://campus.example.cl"})
     student = token_php(h, username="carla", password="Carla1234!", service="moodle_mobile_app").json()
     assert re.fullmatch(r"[A-Za-z0-9]{64}", student["privatetoken"])
+    again = token_php(h, username="carla", password="Carla1234!", service="moodle_mobile_app").json()
+    assert again == student  # the reused token keeps its private token
     admin = token_php(h, username="admin", password="Admin1234!", service="capability_ws")
     assert_json(admin, u.php_json({"token": u.ADMIN_CAPABILITY_SERVICE, "privatetoken": None}))
 
