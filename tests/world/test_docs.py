@@ -1,0 +1,22 @@
+"""The scenario reference and the published JSON Schema stay in step with the models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mockserver.world import spec
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_setting_is_documented() -> None:
+    text = (ROOT / "docs/scenarios.md").read_text(encoding="utf-8")
+    models = [spec.MoodleSettings, spec.AuthUserkeySettings, spec.ClockSettings, spec.UserSpec, spec.CourseSpec]
+    missing = [f"{m.__name__}.{name}" for m in models for name in m.model_fields if f"`{name}`" not in text]
+    assert missing == []
+
+
+def test_published_schema_is_current() -> None:
+    published = json.loads((ROOT / "docs/scenario.schema.json").read_text(encoding="utf-8"))
+    assert published == spec.Scenario.model_json_schema()
