@@ -88,9 +88,12 @@ class RestCall:
         if token.validuntil and token.validuntil < site.clock.time():
             site.store.delete_token(token.token)
             raise WebserviceAccessException("Invalid token - token expired - check validuntil time for the token")
-        remote = site.client_ip or "0.0.0.0"  # getremoteaddr() with its default
-        if token.iprestriction and not address_in_subnet(remote, token.iprestriction):
-            raise WebserviceAccessException(f"Invalid service - IP:{remote} is not supported - check this allowed user")
+        if token.iprestriction:
+            remote = site.client_ip or "0.0.0.0"  # getremoteaddr() with its default
+            if not address_in_subnet(remote, token.iprestriction):
+                raise WebserviceAccessException(
+                    f"Invalid service - IP:{remote} is not supported - check this allowed user"
+                )
         user = site.store.user(token.userid)
         if user is None:
             raise MoodleException("invalidtoken", "webservice")
