@@ -8,8 +8,6 @@ uvicorn server on an ephemeral port, shared by the session, switched to the test
 from __future__ import annotations
 
 import copy
-import threading
-import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import partial
@@ -18,11 +16,11 @@ from typing import Any
 
 import anyio.from_thread
 import httpx
-import uvicorn
 import yaml
 
 from mockserver.app import MockServerApp, create_app
 from mockserver.config import ServerConfig
+from mockserver.testing.server import ThreadedServer
 from mockserver.world.loader import load_scenario_text
 from mockserver.world.tenant import Tenant
 
@@ -97,26 +95,16 @@ class SwitchableApp:
 
 
 class LiveServer:
-    """A real uvicorn server on 127.0.0.1 and an ephemeral port, in a background thread."""
+    """A real uvicorn server on 127.0.0.1 and an ephemeral port serving whichever app a test installs."""
 
     def __init__(self) -> None:
         self.app = SwitchableApp()
-        self.server = uvicorn.Server(
-            uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="error", lifespan="on")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("live server did not start")
-            time.sleep(0.01)
-        self.port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.server = ThreadedServer(self.app)
+        self.port = self.server.port
+        self.base_url = self.server.url
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
+        self.server.stop()
 
 
 class Harness:
