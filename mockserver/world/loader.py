@@ -77,11 +77,15 @@ def parse_text(text: str, source: str) -> tuple[Any, dict[Location, int]]:
     dupes: list[str] = []
     try:
         node = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem(source, line, "", f"not valid YAML: {problem}")]) from None
+    except yaml.YAMLError:
+        # Report with the pure-Python parser: its marks point at the offending line.
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else 0
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ScenarioError([Problem(source, line, "", f"not valid YAML: {problem}")]) from None
     if node is None:
         return {}, lines
     data = _to_python(node, (), lines, dupes, yaml.constructor.SafeConstructor())
