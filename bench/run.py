@@ -131,10 +131,10 @@ def mint_keys(base: str, users: int) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--users", type=int, default=40000, help="students, i.e. fresh keys for login.php")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--users", type=int, default=70000, help="students, i.e. fresh keys for login.php")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--startups", type=int, default=5)
     args = parser.parse_args()
     mockserver = [str(BIN / "mockserver"), "serve", "--host", "127.0.0.1"]
