@@ -12,7 +12,7 @@ end
 function init(args)
   -- each thread has its own Lua state: threads interleave keys by their offset
   step = tonumber(os.getenv("BENCH_THREADS") or "1")
-  index = offset - step
+  index = tonumber(os.getenv("BENCH_KEY_OFFSET") or "0") + offset - step
 end
 
 request = function()

@@ -1,7 +1,7 @@
 """PHP ``json_encode`` with default flags, byte for byte.
 
 Moodle writes its web-service JSON with ``json_encode($value)``: slashes are escaped as ``\\/``,
-every non-ASCII character becomes a lower-case ``\\uXXXX`` escape (surrogate pairs above the BMP)
+every non-ASCII character becomes a lower-case ``\\u00e9``-style escape (surrogate pairs above the BMP)
 and there is no whitespace. Floats use PHP's ``serialize_precision = -1`` (shortest round trip,
 integral values keep ``.0``).
 """
@@ -31,7 +31,7 @@ _SHORT_ESCAPES = {
 def _encode_string(text: str) -> str:
     if _NEEDS_SLOW_PATH.search(text):
         return _encode_string_slow(text)
-    # json.dumps already writes lower-case \uXXXX escapes and surrogate pairs like PHP; only
+    # json.dumps already writes lower-case \u00e9-style escapes and surrogate pairs like PHP; only
     # the slash differs.
     return json.dumps(text).replace("/", "\\/")
 
