@@ -22,44 +22,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from benchlib import POST_SCRIPT, ROOT, free_port, login_url_body, wait_ok, wrk
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mockserver.app import MockServerApp, create_app
 from mockserver.config import ServerConfig
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "d1c2b3a4e5f60718293a4b5c6d7e8f90"
-POST_LUA = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.body = os.getenv("BENCH_BODY")
-"""
-LOGIN_BODY = (
-    f"wstoken={TOKEN}&wsfunction=auth_userkey_request_login_url&moodlewsrestformat=json&user%5Busername%5D=alumno1"
-)
+LOGIN_BODY = login_url_body("alumno1")
 WORKLOADS = {
     "POST request_login_url": ("/webservice/rest/server.php", True),
     "GET /login/index.php": ("/login/index.php", False),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 PIN_SERVER = ["taskset", "-c", "0"] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
@@ -82,28 +64,28 @@ def start(extra: list[str]) -> tuple[subprocess.Popen[bytes], str]:
         [*command, "--port", str(port), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/__mock/ready", timeout=0.5).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.02)
-    process.kill()
-    raise RuntimeError("mockserver did not start")
+    try:
+        wait_ok(url + "/__mock/ready")
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, url
 
 
-def wrk(url: str, script: Path | None, body: str, duration: int, connections: int) -> float:
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", url]
-    if script is not None:
-        command[1:1] = ["-s", str(script)]
-    command = [*PIN_WRK, *command]
-    env = {**os.environ, "BENCH_BODY": body}
-    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
-    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    if not found or "Non-2xx" in output:
-        raise RuntimeError(f"wrk: unexpected output\n{output}")
-    return float(found.group(1))
+def throughput(url: str, post: bool, duration: int, connections: int) -> float:
+    """Requests/s of one wrk run; every answer must be a 2xx/3xx."""
+    result = wrk(
+        url,
+        duration=duration,
+        connections=connections,
+        script=POST_SCRIPT if post else None,
+        env={"BENCH_BODY": LOGIN_BODY},
+        prefix=PIN_WRK,
+    )
+    if result["non2xx"]:
+        raise RuntimeError(f"wrk: {result['non2xx']} answers were not 2xx/3xx at {url}")
+    rps: float = result["rps"]
+    return rps
 
 
 def _scope(path: str, method: str, body: bytes) -> dict[str, Any]:
@@ -180,15 +162,12 @@ def main() -> int:
     servers = {name: start(extra) for name, extra in configs.items()}
     try:
         httpx.post(servers["journal+faults"][1] + "/__mock/tenants/default/faults", json=FAULTS).raise_for_status()
-        with tempfile.TemporaryDirectory() as tmp:
-            script = Path(tmp) / "post.lua"
-            script.write_text(POST_LUA, encoding="utf-8")
-            best: dict[tuple[str, str], float] = {}
-            for _ in range(args.rounds):
-                for workload, (path, post) in WORKLOADS.items():
-                    for name, (_, url) in servers.items():
-                        rate = wrk(url + path, script if post else None, LOGIN_BODY, args.duration, args.connections)
-                        best[workload, name] = max(best.get((workload, name), 0.0), rate)
+        best: dict[tuple[str, str], float] = {}
+        for _ in range(args.rounds):
+            for workload, (path, post) in WORKLOADS.items():
+                for name, (_, url) in servers.items():
+                    rate = throughput(url + path, post, args.duration, args.connections)
+                    best[workload, name] = max(best.get((workload, name), 0.0), rate)
         journal = httpx.get(servers["journal"][1] + "/__mock/tenants/default/journal?limit=1").json()
     finally:
         for process, _ in servers.values():

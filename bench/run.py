@@ -8,9 +8,6 @@ after the other in the same run, so the ratios compare like with like on a noisy
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,30 +18,9 @@ from typing import Any
 
 import httpx
 import yaml
+from benchlib import REST, ROOT, TOKEN, free_port, login_url_body, wait_ok, wrk
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TOKEN = "d1c2b3a4e5f60718293a4b5c6d7e8f90"
-REST = "/webservice/rest/server.php"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_ok(url: str, timeout: float = 15.0) -> float:
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        try:
-            if httpx.get(url, timeout=0.5).status_code == 200:
-                return time.perf_counter() - start
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.005)
-    raise RuntimeError(f"{url} never answered 200")
 
 
 def bench_scenario(directory: Path, users: int) -> Path:
@@ -73,6 +49,16 @@ def bench_scenario(directory: Path, users: int) -> Path:
     return path
 
 
+def run_wrk(url: str, args: argparse.Namespace, script: str | None = None, env: dict[str, str] | None = None) -> Any:
+    return wrk(
+        url,
+        duration=args.duration,
+        connections=args.connections,
+        script=ROOT / "bench" / script if script else None,
+        env=env,
+    )
+
+
 def start(command: list[str], port: int) -> tuple[subprocess.Popen[bytes], float]:
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -83,28 +69,6 @@ def start(command: list[str], port: int) -> tuple[subprocess.Popen[bytes], float
 def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     process.wait(timeout=10)
-
-
-def wrk(
-    url: str, args: argparse.Namespace, script: str | None = None, env: dict[str, str] | None = None
-) -> dict[str, Any]:
-    command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url]
-    if script:
-        command[1:1] = ["-s", str(ROOT / "bench" / script)]
-    output = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    latencies = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    requests = re.search(r"(\d+) requests in", output)
-    return {
-        "requests": int(requests.group(1)) if requests else 0,
-        "rps": rps,
-        "p50": latencies.get("50", "?"),
-        "p99": latencies.get("99", "?"),
-        "non2xx": int(errors.group(1)) if errors else 0,
-    }
 
 
 def median_result(rounds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -161,17 +125,14 @@ def main() -> int:
         port = free_port()
         server, _ = start([*mockserver, "--scenario", str(scenario), "--port", str(port)], port)
         base = f"http://127.0.0.1:{port}"
-        body = (
-            f"wstoken={TOKEN}&wsfunction=auth_userkey_request_login_url"
-            "&moodlewsrestformat=json&user%5Busername%5D=student0"
-        )
+        body = login_url_body("student0")
         keys_file = Path(tmp) / "keys.txt"
         keys_file.write_text("\n".join(mint_keys(base, args.users)) + "\n", encoding="utf-8")
         used_keys = 0
         for _ in range(args.rounds):
-            results["c"].append(wrk(f"http://127.0.0.1:{hello_port}/", args))
-            results["a"].append(wrk(base + REST, args, "wrk_post.lua", {"BENCH_BODY": body}))
-            login_round = wrk(
+            results["c"].append(run_wrk(f"http://127.0.0.1:{hello_port}/", args))
+            results["a"].append(run_wrk(base + REST, args, "wrk_post.lua", {"BENCH_BODY": body}))
+            login_round = run_wrk(
                 base + "/", args, "wrk_keys.lua", {"BENCH_KEYS": str(keys_file), "BENCH_KEY_OFFSET": str(used_keys)}
             )
             used_keys += login_round["requests"] + args.connections  # in-flight keys at the end count too

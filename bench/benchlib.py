@@ -1,0 +1,78 @@
+"""What the benchmarks share: the demo's token, free ports, waiting for a server, running wrk."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "d1c2b3a4e5f60718293a4b5c6d7e8f90"
+REST = "/webservice/rest/server.php"
+POST_SCRIPT = ROOT / "bench" / "wrk_post.lua"  # POSTs $BENCH_BODY as a form
+
+
+def login_url_body(username: str) -> str:
+    """The urlencoded body of auth_userkey_request_login_url for ``username``."""
+    return (
+        f"wstoken={TOKEN}&wsfunction=auth_userkey_request_login_url"
+        f"&moodlewsrestformat=json&user%5Busername%5D={username}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_ok(url: str, timeout: float = 20.0) -> float:
+    """Seconds until ``url`` answers 200."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            if httpx.get(url, timeout=0.5).status_code == 200:
+                return time.perf_counter() - start
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.005)
+    raise RuntimeError(f"{url} never answered 200")
+
+
+def wrk(
+    url: str,
+    *,
+    duration: int,
+    connections: int,
+    script: Path | None = None,
+    env: dict[str, str] | None = None,
+    prefix: Sequence[str] = (),
+) -> dict[str, Any]:
+    """One wrk run (one thread): requests, req/s, p50, p99 and the count of non-2xx/3xx answers."""
+    command = [*prefix, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    if script is not None:
+        command[len(prefix) + 1 : len(prefix) + 1] = ["-s", str(script)]
+    output = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True
+    ).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rps is None:
+        raise RuntimeError(f"wrk: unexpected output\n{output}")
+    latencies = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    requests = re.search(r"(\d+) requests in", output)
+    return {
+        "requests": int(requests.group(1)) if requests else 0,
+        "rps": float(rps.group(1)),
+        "p50": latencies.get("50", "?"),
+        "p99": latencies.get("99", "?"),
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
