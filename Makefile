@@ -31,10 +31,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/mockserver serve --scenario $(SCENARIO) --host $(HOST) --port $(PORT)
 
-test: $(TEST_STAMP) browser
-	$(BIN)/ruff check mockserver tests bench
-	$(BIN)/ruff format --check mockserver tests bench
-	$(BIN)/mypy
+test: lint typecheck browser
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)

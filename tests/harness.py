@@ -84,10 +84,8 @@ class SwitchableApp:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
-            message = await receive()
-            await send({"type": "lifespan.startup.complete"})
-            message = await receive()
-            del message
+            while (await receive())["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return
         assert self.current is not None, "no app installed on the live server"

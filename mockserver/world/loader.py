@@ -50,7 +50,7 @@ def _to_python(
     node: yaml.Node,
     path: Location,
     lines: dict[Location, int],
-    problems: list[str],
+    duplicates: list[tuple[int, str]],
     constructor: yaml.constructor.SafeConstructor,
 ) -> Any:
     lines[path] = node.start_mark.line + 1
@@ -63,18 +63,18 @@ def _to_python(
                 else constructor.construct_object(key_node, deep=True)
             )
             if key in result:
-                problems.append(f"{key_node.start_mark.line + 1}\0{'.'.join(map(str, (*path, key)))}\0duplicate key")
-            result[key] = _to_python(value_node, (*path, key), lines, problems, constructor)
+                duplicates.append((key_node.start_mark.line + 1, ".".join(map(str, (*path, key)))))
+            result[key] = _to_python(value_node, (*path, key), lines, duplicates, constructor)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, (*path, i), lines, problems, constructor) for i, item in enumerate(node.value)]
+        return [_to_python(item, (*path, i), lines, duplicates, constructor) for i, item in enumerate(node.value)]
     return constructor.construct_object(node, deep=True)
 
 
 def parse_text(text: str, source: str) -> tuple[Any, dict[Location, int]]:
     """Parse YAML (or JSON) text, keeping the line of every key."""
     lines: dict[Location, int] = {}
-    dupes: list[str] = []
+    dupes: list[tuple[int, str]] = []
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
@@ -90,7 +90,7 @@ def parse_text(text: str, source: str) -> tuple[Any, dict[Location, int]]:
         return {}, lines
     data = _to_python(node, (), lines, dupes, yaml.constructor.SafeConstructor())
     if dupes:
-        raise ScenarioError([Problem(source, int(d.split("\0")[0]), d.split("\0")[1], d.split("\0")[2]) for d in dupes])
+        raise ScenarioError([Problem(source, line, key, "duplicate key") for line, key in dupes])
     return data, lines
 
 
@@ -129,10 +129,6 @@ class Origins:
                 local = (*loc[:split], index, *loc[split + 1 :])
                 return Problem(source, _line_for(local, lines), ".".join(map(str, local)), message)
         return Problem(fallback, 0, ".".join(map(str, loc)), message)
-
-
-def validate_model(model: type[BaseModel], text: str, source: str) -> Any:
-    return validate_model_with_lines(model, text, source)[0]
 
 
 def validate_model_with_lines(model: type[BaseModel], text: str, source: str) -> tuple[Any, dict[Location, int]]:

@@ -112,6 +112,4 @@ def build_store(scenario: Scenario, now: int) -> MemoryStore:
         Token(t.token, by_username[t.user], service_ids[t.service], _timestamp(t.validuntil), t.iprestriction, now)
         for t in scenario.tokens
     ]
-    store = MemoryStore(users, courses, enrolments, services, tokens)
-    store.sence = SenceMemoryStore(started=now)
-    return store
+    return MemoryStore(users, courses, enrolments, services, tokens, sence=SenceMemoryStore(started=now))

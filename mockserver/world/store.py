@@ -66,6 +66,7 @@ class MemoryStore:
         enrolments: Iterable[Enrolment] = (),
         services: Iterable[Service] = (),
         tokens: Iterable[Token] = (),
+        sence: SenceStore | None = None,
     ) -> None:
         self._users: dict[int, User] = {}
         # Lookups by the fields auth_userkey and login use, so large worlds stay O(1).
@@ -79,7 +80,7 @@ class MemoryStore:
         self._keys: dict[str, UserKey] = {}
         self._keys_by_user: dict[int, set[str]] = {}
         self._sessions: dict[str, Session] = {}
-        self.sence: SenceStore = SenceMemoryStore()
+        self.sence: SenceStore = sence if sence is not None else SenceMemoryStore()
 
     # users
     def user(self, userid: int) -> User | None:
