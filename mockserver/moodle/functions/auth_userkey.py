@@ -63,3 +63,5 @@ REQUEST_LOGIN_URL = ExternalFunction(
     execute=execute,
     returns_for=returns,
 )
+
+FUNCTIONS = (REQUEST_LOGIN_URL,)

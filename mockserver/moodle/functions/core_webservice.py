@@ -149,3 +149,5 @@ GET_SITE_INFO = ExternalFunction(
     returns=RETURNS,
     execute=execute,
 )
+
+FUNCTIONS = (GET_SITE_INFO,)

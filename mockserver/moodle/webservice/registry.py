@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from mockserver.moodle.site import Site
@@ -39,8 +42,21 @@ class ExternalFunction:
         return self.returns_for(site) if self.returns_for is not None else self.returns
 
 
-def registry() -> dict[str, ExternalFunction]:
-    from mockserver.moodle.functions import auth_userkey, core_webservice
+FUNCTION_PACKAGES = ("mockserver.moodle.functions",)
+"""Packages whose modules each export ``FUNCTIONS: tuple[ExternalFunction, ...]``."""
 
-    functions = [auth_userkey.REQUEST_LOGIN_URL, core_webservice.GET_SITE_INFO]
-    return {f.name: f for f in functions}
+
+@cache
+def registry() -> dict[str, ExternalFunction]:
+    """The function table, built from the modules themselves: adding a function is adding a module
+    (imported here, not at package import, so the modules may import this one)."""
+    table: dict[str, ExternalFunction] = {}
+    for package_name in FUNCTION_PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{package_name}.{info.name}")
+            for function in getattr(module, "FUNCTIONS", ()):
+                if function.name in table:
+                    raise RuntimeError(f"external function {function.name} defined twice")
+                table[function.name] = function
+    return table
