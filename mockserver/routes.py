@@ -1,11 +1,11 @@
-"""The URL table of every surface (Moodle's real paths, SENCE's real paths)."""
+"""The URL table of every surface (Moodle's real paths, its plugins' own, SENCE's real paths)."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from mockserver.moodle.auth_userkey.pages import login_php, logout_php
 from mockserver.moodle.pages import views
+from mockserver.moodle.plugins.registry import plugin_routes
 from mockserver.moodle.token_php import token_php
 from mockserver.moodle.webservice.server import rest_server
 from mockserver.sence.routes import sence_routes
@@ -17,8 +17,6 @@ def moodle_routes() -> list[BaseRoute]:
     return [
         Route("/webservice/rest/server.php", rest_server, methods=ANY),
         Route("/login/token.php", token_php, methods=["GET", "POST"]),
-        Route("/auth/userkey/login.php", login_php, methods=["GET", "POST"]),
-        Route("/auth/userkey/logout.php", logout_php, methods=["GET", "POST"]),
         Route("/login/index.php", views.login_index, methods=["GET", "POST"]),
         Route("/login/logout.php", views.login_logout, methods=["GET", "POST"]),
         Route("/my/", views.my_index, methods=["GET", "POST"]),
@@ -27,6 +25,7 @@ def moodle_routes() -> list[BaseRoute]:
         Route("/enrol/index.php", views.enrol_index, methods=["GET", "POST"]),
         Route("/", views.front_page, methods=["GET", "POST"]),
         Route("/index.php", views.front_page, methods=["GET", "POST"]),
+        *plugin_routes(),
     ]
 
 

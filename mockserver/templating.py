@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
+from mockserver.moodle.plugins.discovery import plugin_folder, plugin_names
+
+
+def _loaders() -> list[BaseLoader]:
+    """Core templates, then each plugin's ``templates/`` folder (``<frankenstyle>/page.html`` by convention)."""
+    folders = [plugin_folder(name) / "templates" for name in plugin_names()]
+    return [PackageLoader("mockserver", "templates"), *(FileSystemLoader(f) for f in folders if f.is_dir())]
+
+
 ENV = Environment(
-    loader=PackageLoader("mockserver", "templates"),
+    loader=ChoiceLoader(_loaders()),
     autoescape=True,
     undefined=StrictUndefined,
     trim_blocks=True,

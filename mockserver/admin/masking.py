@@ -1,6 +1,6 @@
 """Secrets out of the journal: tokens and login keys shortened, passwords hidden.
 
-Journals end up in CI logs. Tokens (``wstoken``, SENCE's ``Token``, ``privatetoken``), login keys
+Journals end up in CI logs. Plugins add their own secrets (``Masking`` in their plugin.py). Tokens (``wstoken``, SENCE's ``Token``, ``privatetoken``), login keys
 and session keys are shown shortened (``d1c2…8f90``) so that two different ones stay
 distinguishable; passwords are replaced entirely. The same rules apply to response bodies and
 ``Location`` headers, where a login URL carries its key.
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 
 HIDDEN = "********"
-_SHORTEN = frozenset({"wstoken", "token", "privatetoken", "key", "sesskey", "otec_token", "moodlesession"})
+_SHORTEN = frozenset({"wstoken", "token", "privatetoken", "sesskey", "moodlesession"})
 _PASSWORD = re.compile(r"pass(word)?|passwd|secret|clave", re.IGNORECASE)  # clave: SENCE's login page
 
 
@@ -30,11 +31,20 @@ def leaf_name(name: str) -> str:
     return name
 
 
+@cache
+def _rules() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """Core's rules plus every plugin's (``Masking`` in its plugin.py), gathered on first use."""
+    from mockserver.moodle.plugins.registry import plugin_masking
+
+    plugins = plugin_masking()
+    return _SHORTEN | plugins.shorten, _TEXT_RULES + plugins.text_rules
+
+
 def mask_value(name: str, value: str) -> str:
     if _PASSWORD.search(leaf_name(name)):
         return HIDDEN if value else value
     # Only top-level names: ``criteria[0][key]=email`` is data, ``key=<32 hex>`` is a login key.
-    if name.lower() in _SHORTEN:
+    if name.lower() in _rules()[0]:
         return shorten(value)
     return value
 
@@ -44,8 +54,7 @@ def mask_params(params: Mapping[str, str]) -> dict[str, str]:
 
 
 _TEXT_RULES = (
-    # login.php?key=<32 hex>, logout and token.php answers, JSON and XML keys of tokens
-    re.compile(r"(?P<pre>[?&;]key=)(?P<secret>[0-9A-Za-z]{12,})"),
+    # token.php answers, JSON and XML keys of tokens
     re.compile(r'(?P<pre>"(?:token|privatetoken|wstoken|Token)"\s*:\s*")(?P<secret>[^"]{12,})'),
     re.compile(r'(?P<pre><KEY name="(?:token|privatetoken)"><VALUE>)(?P<secret>[^<]{12,})'),
     # auto-posting forms (SENCE's Token field) and links carrying a token
@@ -57,6 +66,6 @@ _PASSWORD_TEXT = re.compile(r'(?P<pre>"(?:password|newpassword)"\s*:\s*")(?P<sec
 
 def mask_text(text: str) -> str:
     """Shorten tokens and keys, hide passwords, in a body excerpt or a URL."""
-    for rule in _TEXT_RULES:
+    for rule in _rules()[1]:
         text = rule.sub(lambda m: m.group("pre") + shorten(m.group("secret")), text)
     return _PASSWORD_TEXT.sub(lambda m: m.group("pre") + HIDDEN, text)

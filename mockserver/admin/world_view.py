@@ -1,4 +1,5 @@
-"""The world of a tenant as plain JSON: users, courses, tokens, login keys, sessions and SENCE state.
+"""The world of a tenant as plain JSON: users, courses, tokens, login keys, sessions, SENCE state and
+each plugin's section.
 
 Admin views show full tokens and keys (the admin API is protected); passwords never leave.
 """
@@ -119,7 +120,7 @@ def sessions_view(tenant: Tenant) -> list[dict[str, Any]]:
     result = []
     for user in tenant.store.users():
         for session in tenant.store.sessions_of_user(user.id):
-            result.append({"user": user.username, "sid": shorten(session.sid), "userkey": session.userkey})
+            result.append({"user": user.username, "sid": shorten(session.sid), "data": _plain(session.data)})
     return result
 
 
@@ -172,6 +173,14 @@ def sence_view(tenant: Tenant) -> dict[str, Any]:
     }
 
 
+def plugins_view(tenant: Tenant) -> dict[str, Any]:
+    """Each installed plugin's own section (``MoodlePlugin.world_view``), by frankenstyle name."""
+    from mockserver.moodle.plugins.registry import installed_plugins
+
+    sections = {plugin.name: plugin.world_view(tenant) for plugin in installed_plugins()}
+    return {name: _plain(section) for name, section in sections.items() if section is not None}
+
+
 def world_view(tenant: Tenant) -> dict[str, Any]:
     return {
         "tenant": tenant.name,
@@ -183,4 +192,5 @@ def world_view(tenant: Tenant) -> dict[str, Any]:
         "keys": keys_view(tenant),
         "sessions": sessions_view(tenant),
         "sence": sence_view(tenant),
+        "plugins": plugins_view(tenant),
     }

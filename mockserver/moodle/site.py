@@ -17,11 +17,12 @@ from mockserver.moodle.net import getremoteaddr
 from mockserver.moodle.params import ParamCleaner, clean_safedir
 from mockserver.moodle.phpvalues import float_to_string
 from mockserver.world.clock import Clock
-from mockserver.world.spec import AuthUserkeySettings, MoodleSettings, Scenario
+from mockserver.world.spec import MoodleSettings, Scenario
 from mockserver.world.store import Store
 from mockserver.world.tenant import Tenant
 
-INSTALLED_AUTH = ("manual", "nologin", "email", "userkey", "ldap", "cas", "oauth2", "shibboleth", "db", "lti")
+CORE_AUTH = ("manual", "nologin", "email", "ldap", "cas", "oauth2", "shibboleth", "db", "lti")
+"""Auth plugins shipped with core; the emulated ones (mockserver/moodle/plugins) join them."""
 
 
 T = TypeVar("T")
@@ -62,10 +63,12 @@ def public_base(request: Request, config: ServerConfig) -> str:
 
 @lru_cache(maxsize=256)
 def _cleaner(wwwroot: str, extended_username_chars: bool) -> ParamCleaner:
+    from mockserver.moodle.plugins.registry import auth_plugin_names  # plugins import this module
+
     return ParamCleaner(
         wwwroot=wwwroot,
         languages=INSTALLED_LANGUAGES,
-        auth_plugins=INSTALLED_AUTH,
+        auth_plugins=CORE_AUTH + auth_plugin_names(),
         extended_username_chars=extended_username_chars,
     )
 
@@ -92,10 +95,6 @@ class Site:
     @property
     def cfg(self) -> MoodleSettings:
         return self.tenant.scenario.moodle
-
-    @property
-    def userkey(self) -> AuthUserkeySettings:
-        return self.tenant.scenario.auth_userkey
 
     @property
     def store(self) -> Store:

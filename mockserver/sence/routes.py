@@ -1,4 +1,4 @@
-"""SENCE's URL table (its real paths, case-insensitive) and the Moodle plugin's pages."""
+"""SENCE's URL table (its real paths, case-insensitive); the Moodle block's pages are block_sence's."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from mockserver.sence import gate_views, views
+from mockserver.sence import views
 from mockserver.sence.records import Environment
 
 ENVIRONMENTS: tuple[Environment, ...] = ("rce", "rcetest")
@@ -37,14 +37,5 @@ def protocol_routes() -> list[BaseRoute]:
     return routes
 
 
-def gate_routes() -> list[BaseRoute]:
-    """The OTEC's Moodle plugin (block_sence): return and error handlers, close action."""
-    return [
-        Route("/blocks/sence/retorno.php", gate_views.retorno, methods=["POST"]),
-        Route("/blocks/sence/error.php", gate_views.error, methods=["GET", "POST"]),
-        Route("/blocks/sence/cerrar.php", gate_views.cerrar, methods=["POST"]),
-    ]
-
-
 def sence_routes() -> list[BaseRoute]:
-    return [*protocol_routes(), *gate_routes()]
+    return protocol_routes()

@@ -1,9 +1,9 @@
-"""Scenario format of the fake SENCE service and of the Moodle-side SENCE plugin.
+"""Scenario format of the fake SENCE service.
 
 ``SenceWorld`` (fixtures and scenarios) is what SENCE knows: OTECs with their tokens, course
 actions and students. ``SenceScenario`` adds the manual version, the behaviour switches for the
-points where the manual is silent (``settings``) and the scripted outcomes (``rules``).
-``SenceGateSettings`` are the OTEC's Moodle plugin settings (``moodle.sence``).
+points where the manual is silent (``settings``) and the scripted outcomes (``rules``). The OTEC's
+Moodle plugin settings belong to that plugin (mockserver/moodle/plugins/block_sence/settings.py).
 """
 
 from __future__ import annotations
@@ -198,17 +198,3 @@ class SenceScenario(SenceWorld):
     manual: Manual = Field("1.1.6", description="Manual version: 1.1.6 / 1.1.5 (ClaveÚnica) or 1.1.3 (Clave SENCE).")
     settings: SenceSettings = Field(default_factory=SenceSettings)
     rules: list[RuleSpec] = Field(default_factory=list, description="Scripted outcomes, first match wins.")
-
-
-class SenceGateSettings(_Spec):
-    """Moodle-side plugin: OTEC credentials, SENCE URL and how long a SENCE session lets a student in."""
-
-    otec_rut: str = ""
-    otec_token: str = ""
-    url: str | None = Field(
-        None, description="Base URL of SENCE's RCE (…/rce/ or …/rcetest/); absent: this server's fake."
-    )
-    environment: Literal["rce", "rcetest"] = Field("rce", description="Environment of the fake when url is absent.")
-    validity: int | Literal["once"] = Field(
-        10800, description="Seconds a SENCE session lets the student in, or 'once' per course."
-    )

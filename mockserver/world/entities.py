@@ -114,7 +114,6 @@ class Session:
     sid: str
     userid: int = 0
     sesskey: str = ""
-    userkey: bool = False
-    enrolkey_skipsso: bool = False
     wantsurl: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    """The rest of ``$SESSION``: ``lang``, and each plugin's part under its frankenstyle name."""

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from mockserver.moodle.plugins.scenario import move_legacy
 from mockserver.world.consistency import check_references
 from mockserver.world.spec import Fixtures, Scenario
 
@@ -135,6 +136,8 @@ def validate_model_with_lines(model: type[BaseModel], text: str, source: str) ->
     data, lines = parse_text(text, source)
     if not isinstance(data, dict):
         raise ScenarioError([Problem(source, 1, "", "the file must hold a mapping of keys")])
+    if model is Scenario:
+        data = move_legacy(data, lines)  # plugin settings at old places; errors keep their lines
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:

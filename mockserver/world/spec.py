@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from mockserver.admin.faultspec import FaultSpec
-from mockserver.sence.spec import SenceGateSettings, SenceScenario, SenceWorld
+from mockserver.moodle.plugins.scenario import Plugins, move_legacy
+from mockserver.moodle.plugins.settings_base import PluginSettings
+from mockserver.sence.spec import SenceScenario, SenceWorld
 
 
 class Spec(BaseModel):
@@ -145,37 +147,8 @@ class MoodleSettings(Spec):
         None, description="Trusted header for the client IP (getremoteaddrconf), e.g. Client-IP or X-Forwarded-For."
     )
     tokenduration: int = 12 * 7 * 86400
-    sence: SenceGateSettings = Field(
-        default_factory=SenceGateSettings, description="The OTEC's SENCE plugin settings on this Moodle site."
-    )
     release: str = "4.1.10 (Build: 20240422)"
     versionnumber: str = "2022112810"
-
-
-class AuthUserkeySettings(Spec):
-    """auth_userkey plugin settings plus version switches (auth-userkey.md §3, §8)."""
-
-    mappingfield: str = "email"
-    keylifetime: int | str = 60
-    iprestriction: bool = False
-    ipwhitelist: str = ""
-    createuser: bool = False
-    updateuser: bool = False
-    redirecturl: str = ""
-    ssourl: str = ""
-    key_consumed_on_any_attempt: bool = Field(False, description="v1.0.0: any login attempt burns the key.")
-    logout_return_param: Literal["localurl", "url"] = Field("localurl", description="url = 2020050801..2022081901.")
-    default_redirect: Literal["wwwroot", "root"] = Field(
-        "wwwroot", description="login.php target without wantsurl; root = '/' of v1.0.0 (2016081600)."
-    )
-    logged_in_behaviour: Literal["current", "redirect_without_validation", "login_over"] = Field(
-        "current",
-        description="A browser already logged in: current (2020050800+), redirect_without_validation "
-        "(2017051501-2018050200), login_over (2016).",
-    )
-    loginurl_return_type: Literal["raw", "url"] = Field(
-        "raw", description="Return type of loginurl: url = PARAM_URL before 2018012901."
-    )
 
 
 class ClockSettings(Spec):
@@ -190,9 +163,23 @@ class Scenario(Fixtures):
     description: str = ""
     fixtures: list[str] = Field(default_factory=list, description="Fixture files, relative to the scenario file.")
     moodle: MoodleSettings = Field(default_factory=MoodleSettings)
-    auth_userkey: AuthUserkeySettings = Field(default_factory=AuthUserkeySettings)
+    plugins: Plugins = Field(  # type: ignore[valid-type]
+        default_factory=Plugins, description="Plugin settings by frankenstyle name (docs/plugins.md)."
+    )
     clock: ClockSettings = Field(default_factory=ClockSettings)
     sence: SenceScenario = Field(default_factory=SenceScenario)
     faults: list[FaultSpec] = Field(
         default_factory=list, description="Faults injected into matching requests (docs/admin.md); none by default."
     )
+
+    def plugin_settings(self, name: str) -> PluginSettings:
+        """The settings of plugin ``name`` (frankenstyle) under ``plugins:``."""
+        value = getattr(self.plugins, name)
+        assert isinstance(value, PluginSettings)
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_plugin_settings(cls, data: Any) -> Any:
+        """Plugin settings at their older places (each plugin's ``LEGACY_PATHS``) move under ``plugins:``."""
+        return move_legacy(data) if isinstance(data, dict) else data

@@ -174,6 +174,6 @@ def test_hooks_do_not_run_when_the_plugin_is_disabled(rest: RestFactory) -> None
     h = rest(moodle={"auth": ["manual"]}, auth_userkey={"redirecturl": "https://portal.example.cl/"})
     u.login_form(h, "carla", "Carla1234!")
     sessions = h.tenant.store.sessions_of_user(40)
-    sessions[0].userkey = True  # a marker left from when the plugin was enabled
+    sessions[0].data["auth_userkey"] = {"userkey": True}  # a marker left from when the plugin was enabled
     response = h.client.get("/login/logout.php", params={"sesskey": sessions[0].sesskey})
     u.assert_redirect(response, f"{h.base_url}/")

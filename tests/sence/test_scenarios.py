@@ -45,8 +45,9 @@ def test_scenario_loads(path: object) -> None:
 
 def test_demo_world() -> None:
     world = load_scenario(DEMO).scenario
-    assert world.moodle.sence.otec_rut == "76543210-3"
-    assert world.moodle.sence.otec_token == "5EEBF607-25A9-4DB2-A4DD-5D31BDAE3220"
+    block = world.plugins.model_dump()["block_sence"]
+    assert block["otec_rut"] == "76543210-3"
+    assert block["otec_token"] == "5EEBF607-25A9-4DB2-A4DD-5D31BDAE3220"
     [otec] = world.sence.otecs
     assert (otec.rut, [t.token for t in otec.tokens]) == ("76543210-3", ["5EEBF607-25A9-4DB2-A4DD-5D31BDAE3220"])
     [course] = world.sence.courses

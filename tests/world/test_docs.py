@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mockserver.moodle.plugins.scenario import DECLARATIONS
 from mockserver.world import spec
+
+PLUGIN_MODELS = [d.model for d in DECLARATIONS]
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_setting_is_documented() -> None:
     text = (ROOT / "docs/scenarios.md").read_text(encoding="utf-8")
-    models = [spec.MoodleSettings, spec.AuthUserkeySettings, spec.ClockSettings, spec.UserSpec, spec.CourseSpec]
+    models = [spec.MoodleSettings, *PLUGIN_MODELS, spec.ClockSettings, spec.UserSpec, spec.CourseSpec]
     missing = [f"{m.__name__}.{name}" for m in models for name in m.model_fields if f"`{name}`" not in text]
     assert missing == []
 

@@ -27,9 +27,10 @@ def problems(path: Path) -> list[str]:
 
 def test_demo_world_has_the_documented_values() -> None:
     scenario = load_scenario(ROOT / "scenarios/demo.yaml").scenario
-    assert scenario.auth_userkey.mappingfield == "username"
-    assert scenario.auth_userkey.keylifetime == 60
-    assert scenario.auth_userkey.iprestriction is False
+    userkey = scenario.plugins.model_dump()["auth_userkey"]
+    assert userkey["mappingfield"] == "username"
+    assert userkey["keylifetime"] == 60
+    assert userkey["iprestriction"] is False
     assert [t.token for t in scenario.tokens] == ["d1c2b3a4e5f60718293a4b5c6d7e8f90"]
     assert {u.username for u in scenario.users} == {"admin", "alumno1", "alumno2", "docente1"}
     alumno1 = next(u for u in scenario.users if u.username == "alumno1")
@@ -112,7 +113,7 @@ def test_cli_schema_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "Scenario"
-    assert {"moodle", "auth_userkey", "users", "courses", "tokens", "fixtures"} <= set(schema["properties"])
+    assert {"moodle", "plugins", "users", "courses", "tokens", "fixtures"} <= set(schema["properties"])
 
 
 def test_sence_references_are_checked_with_file_and_line(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from mockserver.moodle.params import strip_tags
 from mockserver.moodle.webservice.description import DEFAULT, OPTIONAL, Multiple, Single, Value
 from mockserver.moodle.webservice.registry import Call, ExternalFunction
 
-PLUGIN_VERSIONS = {"auth_userkey": "2022081901"}
 _LONE_AMPERSAND = re.compile(r"&(?![a-zA-Z0-9#]{1,8};)")
 
 # 4.1 advanced features, in the order core lists them, with a fresh site's values.
@@ -95,11 +94,12 @@ def format_string(text: str) -> str:
 
 def _function_version(site_version: str, name: str) -> str:
     """``$CFG->version`` for core functions, the plugin's ``version.php`` otherwise."""
+    from mockserver.moodle.plugins.registry import plugin_versions
     from mockserver.moodle.webservice.registry import registry
 
     function = registry().get(name)
     component = function.component if function is not None else "moodle"
-    return PLUGIN_VERSIONS.get(component, site_version)
+    return plugin_versions().get(component, site_version)
 
 
 def _private_access_key(userid: int, username: str) -> str:

@@ -1,6 +1,6 @@
-"""English strings (lang/en of Moodle 4.1 core and auth_userkey), keyed by (component, id).
+"""English strings (lang/en of Moodle 4.1 core), keyed by (component, id); plugins bring their own.
 
-Every value is quoted from shared/reference/moodle-webservice.md or auth-userkey.md; the page
+Every value is quoted from shared/reference/moodle-webservice.md; the page
 chrome strings at the end are Moodle core's own (moodle.php) used by the browser surface.
 """
 
@@ -45,15 +45,7 @@ STRINGS: dict[tuple[str, str], str] = {
     ("error", "invalidsesskey"): ("Your session has most likely timed out. Please log in again."),
     ("error", "invalidcourseid"): "You are trying to use an invalid course ID",
     ("error", "generalexceptionmessage"): "Exception - {$a}",
-    # auth_userkey
-    ("auth_userkey", "pluginname"): "User key authentication",
-    ("auth_userkey", "noip"): "Unable to fetch IP address of client.",
-    ("auth_userkey", "incorrectlogout"): "Incorrect logout request",
-    ("auth_userkey", "pluginisdisabled"): "The userkey authentication plugin is disabled.",
-    ("auth_userkey", "redirecterrordetected"): "Unsupported redirect to {$a} detected, execution terminated.",
-    ("auth_userkey", "userkey:generatekey"): "Generate login user key",
     # capability display names (role.php / access.php)
-    ("role", "auth/userkey:generatekey"): "Generate login user key",
     ("role", "webservice/rest:use"): "Use REST protocol",
     # page chrome (moodle.php)
     ("moodle", "login"): "Log in",

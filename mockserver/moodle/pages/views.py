@@ -1,4 +1,7 @@
-"""Moodle's plain browser surface: front page, login form, dashboard, course page, logout."""
+"""Moodle's plain browser surface: front page, login form, dashboard, course page, logout.
+
+Plugins join in through Moodle's hooks (mockserver.moodle.plugins.hooks); no plugin is named here.
+"""
 
 from __future__ import annotations
 
@@ -11,36 +14,23 @@ from mockserver.moodle.lang import get_string
 from mockserver.moodle.pages.http import error_page, page_context, page_lang, redirect, script_path
 from mockserver.moodle.pages.params import PageParams
 from mockserver.moodle.pages.session import BrowserSession
-from mockserver.moodle.params import clean_bool
+from mockserver.moodle.plugins import hooks
+from mockserver.moodle.plugins.interface import CoursePage, HookPage
 from mockserver.moodle.site import Site
-from mockserver.sence.gate import course_gate
 from mockserver.templating import html
 from mockserver.world.entities import SITE_COURSE_ID, Course, User
 
 
-def sso_redirect_decision(site: Site, browser: BrowserSession, params: PageParams, *, clear_first: bool) -> bool:
-    """auth_userkey's ``should_login_redirect`` (§6.3), when the plugin is enabled."""
-    if not site.auth_enabled("userkey"):
-        return False
-    if clear_first:
-        browser.session.enrolkey_skipsso = False
-    raw = params.raw("enrolkey_skipsso")
-    skip = bool(clean_bool(raw)) if isinstance(raw, str) else False
-    if browser.session.enrolkey_skipsso:
-        return False
-    browser.session.enrolkey_skipsso = skip
-    browser.save()
-    return bool(site.userkey.ssourl) and not skip
-
-
-def require_login(site: Site, browser: BrowserSession, params: PageParams) -> Response | None:
-    """Not logged in: remember wantsurl, then the SSO host or the login page."""
+async def require_login(site: Site, browser: BrowserSession, params: PageParams) -> Response | None:
+    """Not logged in: remember wantsurl, then the auth plugins' ``pre_loginpage_hook`` (an SSO host),
+    else the login page."""
     if browser.is_real_user:
         return None
     browser.session.wantsurl = _me(site)
     browser.save()
-    if sso_redirect_decision(site, browser, params, clear_first=True):
-        return redirect(site, browser, site.userkey.ssourl)
+    sso = await hooks.pre_loginpage(HookPage(site, browser, params))
+    if sso is not None:
+        return sso
     return redirect(site, browser, f"{site.wwwroot}/login/index.php")
 
 
@@ -63,8 +53,9 @@ async def login_index(request: Request) -> Response:
     site = Site.of(request)
     browser = BrowserSession(site)
     params = await PageParams.read(request, site)
-    if sso_redirect_decision(site, browser, params, clear_first=False):
-        return redirect(site, browser, site.userkey.ssourl)
+    hooked = await hooks.loginpage(HookPage(site, browser, params))
+    if hooked is not None:
+        return hooked
     username_raw = params.raw("username")
     error = ""
     if request.method == "POST" and isinstance(username_raw, str):
@@ -93,7 +84,7 @@ async def my_index(request: Request) -> Response:
     site = Site.of(request)
     browser = BrowserSession(site)
     params = await PageParams.read(request, site)
-    bounce = require_login(site, browser, params)
+    bounce = await require_login(site, browser, params)
     if bounce is not None:
         return bounce
     user = browser.user
@@ -115,7 +106,7 @@ async def course_view(request: Request) -> Response:
             raise DmlMissingRecordException("course", "SELECT * FROM {course} WHERE id = ?", [str(courseid)])
     except MoodleException as error:
         return error_page(site, browser, error)
-    bounce = require_login(site, browser, params)
+    bounce = await require_login(site, browser, params)
     if bounce is not None:
         return bounce
     user = browser.user
@@ -125,7 +116,7 @@ async def course_view(request: Request) -> Response:
     enrolment = site.store.enrolment(user.id, course.id)
     if enrolment is None and not user.siteadmin:
         return redirect(site, browser, f"{site.wwwroot}/enrol/index.php?id={course.id}")
-    gated = await course_gate(site, browser, params, user, course, enrolment)
+    gated = await hooks.course_view(CoursePage(site, browser, params, user=user, course=course, enrolment=enrolment))
     if gated is not None:
         return gated
     return browser.apply_cookie(html("moodle/course.html", **page_context(site, browser, course=course, notice="")))
@@ -141,7 +132,7 @@ async def enrol_index(request: Request) -> Response:
             raise DmlMissingRecordException("course", "SELECT * FROM {course} WHERE id = ?", [str(params.raw("id"))])
     except MoodleException as error:
         return error_page(site, browser, error)
-    bounce = require_login(site, browser, params)
+    bounce = await require_login(site, browser, params)
     if bounce is not None:
         return bounce
     return browser.apply_cookie(html("moodle/enrol.html", **page_context(site, browser, course=course)))
@@ -157,7 +148,6 @@ async def login_logout(request: Request) -> Response:
         return redirect(site, browser, destination)
     if params.optional("sesskey", "__notpresent__", "raw") != browser.session.sesskey:
         return browser.apply_cookie(html("moodle/logout_confirm.html", **page_context(site, browser)))
-    if site.auth_enabled("userkey") and browser.session.userkey and site.userkey.redirecturl:
-        destination = site.userkey.redirecturl
+    destination = await hooks.logoutpage(HookPage(site, browser, params), destination)
     browser.logout()
     return redirect(site, browser, destination)

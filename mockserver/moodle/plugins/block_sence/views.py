@@ -1,4 +1,4 @@
-"""The Moodle plugin's pages: SENCE's return (UrlRetoma), error (UrlError) and the close action."""
+"""block_sence's pages: SENCE's return (UrlRetoma), error (UrlError) and the close action."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from mockserver.moodle.pages.http import page_context, redirect
 from mockserver.moodle.pages.params import PageParams
 from mockserver.moodle.pages.session import BrowserSession
 from mockserver.moodle.site import Site
-from mockserver.sence.gate import Gate, error_lines, is_sence_course
+from mockserver.moodle.plugins.block_sence.gate import Gate, error_lines, is_sence_course
 from mockserver.sence.glosas import parse_codes
 from mockserver.sence.records import GateRecord
 from mockserver.templating import html
@@ -42,7 +42,7 @@ def _course_of(site: Site, id_sesion_alumno: str) -> Course | None:
 
 def _problem(site: Site, browser: BrowserSession, message: str, status: int, course: Course | None = None) -> Response:
     context = page_context(site, browser, message=message, errors=[], course=course, closing=False)
-    return browser.apply_cookie(html("sence/gate_error.html", status_code=status, **context))
+    return browser.apply_cookie(html("block_sence/gate_error.html", status_code=status, **context))
 
 
 async def retorno(request: Request) -> Response:
@@ -106,7 +106,7 @@ async def error(request: Request) -> Response:
     context: dict[str, Any] = page_context(
         site, browser, message=message, errors=error_lines(codes), course=course, closing=closing
     )
-    return browser.apply_cookie(html("sence/gate_error.html", **context))
+    return browser.apply_cookie(html("block_sence/gate_error.html", **context))
 
 
 async def cerrar(request: Request) -> Response:
@@ -133,4 +133,4 @@ async def cerrar(request: Request) -> Response:
         action=gate.sence_base() + "Registro/CerrarSesion",
         fields=gate.close_fields(user, course, record),
     )
-    return browser.apply_cookie(html("sence/gate_close.html", **context))
+    return browser.apply_cookie(html("block_sence/gate_close.html", **context))

@@ -10,6 +10,7 @@ from typing import Any
 
 from mockserver.moodle.errors import InvalidParameterException
 from mockserver.moodle.params import php_empty, php_intval, validate_email
+from mockserver.moodle.plugins.auth_userkey.settings import config
 from mockserver.moodle.site import Site
 from mockserver.world.entities import User, UserKey
 
@@ -21,12 +22,12 @@ _PROFILE_FIELDS = ("firstname", "lastname", "email", "username", "idnumber")
 
 def mapping_field(site: Site) -> str:
     """``get_mapping_field()``: the setting, or 'email' when it is empty or '0'."""
-    value = site.userkey.mappingfield
+    value = config(site).mappingfield
     return DEFAULT_MAPPING_FIELD if php_empty(value) else value
 
 
 def key_lifetime(site: Site) -> int:
-    lifetime = php_intval(str(site.userkey.keylifetime))
+    lifetime = php_intval(str(config(site).keylifetime))
     return lifetime if lifetime > 0 else 60
 
 
@@ -34,7 +35,7 @@ def _validate_user_data(site: Site, data: dict[str, Any]) -> None:
     field = mapping_field(site)
     if php_empty(data.get(field)):
         raise InvalidParameterException(f'Required field "{field}" is not set or empty.')
-    if site.userkey.iprestriction and "ip" not in data:
+    if config(site).iprestriction and "ip" not in data:
         raise InvalidParameterException('Required parameter "ip" is not set.')
 
 
@@ -117,8 +118,8 @@ def find_or_provision_user(site: Site, data: dict[str, Any]) -> User:
     found = site.store.find_users(field, str(data[field])) if field in data else []
     if found:
         user = found[0]
-        return _update_user(site, user, data) if site.userkey.updateuser else user
-    if site.userkey.createuser:
+        return _update_user(site, user, data) if config(site).updateuser else user
+    if config(site).createuser:
         return _create_user(site, data)
     raise InvalidParameterException("User is not exist")
 
@@ -126,7 +127,7 @@ def find_or_provision_user(site: Site, data: dict[str, Any]) -> User:
 def create_key(site: Site, user: User, allowed_ip: str | None) -> UserKey:
     """Replace the user's keys with a fresh one (32 lower-case hex, MD5 like core)."""
     iprestriction = None
-    if site.userkey.iprestriction:
+    if config(site).iprestriction:
         iprestriction = allowed_ip or site.client_ip
     now = site.clock.time()
     while True:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.moodle.auth_userkey.keys import get_login_url, mapping_field
 from mockserver.moodle.errors import RequiredCapabilityException, WebserviceAccessException
 from mockserver.moodle.lang import get_string
+from mockserver.moodle.plugins.auth_userkey.keys import get_login_url, mapping_field
+from mockserver.moodle.plugins.auth_userkey.settings import config
 from mockserver.moodle.site import Site
 from mockserver.moodle.webservice.description import OPTIONAL, Single, Value
 from mockserver.moodle.webservice.registry import Call, ExternalFunction
@@ -20,7 +21,7 @@ _MAPPING_KEYS = {
 
 def parameters(site: Site) -> Single:
     """The ``user`` structure is rebuilt from the current settings on every request."""
-    settings = site.userkey
+    settings = config(site)
     field = mapping_field(site)
     keys: dict[str, Any] = {}
     if field in _MAPPING_KEYS:
@@ -52,7 +53,7 @@ RETURNS_URL = Single({"loginurl": Value("url", "Login URL for a user to log in")
 
 def returns(site: Site) -> Single:
     """PARAM_RAW since 2018012901, PARAM_URL before (a URL failing it is an invalid response)."""
-    return RETURNS_URL if site.userkey.loginurl_return_type == "url" else RETURNS
+    return RETURNS_URL if config(site).loginurl_return_type == "url" else RETURNS
 
 
 REQUEST_LOGIN_URL = ExternalFunction(

@@ -1,8 +1,8 @@
-"""Moodle-side SENCE course gate, as OTECs' Moodle plugins behave (reference §6).
+"""block_sence's course gate, as OTECs' Moodle plugins behave (reference §6).
 
 A course is a SENCE course when its custom fields name SENCE codes (``codsence``, ``codcurso``,
 ``lineacap``); students carry the ``runalumno`` profile field; the OTEC's RUT and token are site
-settings (``moodle.sence``). Students must start a SENCE session before they see the course.
+settings (``plugins.block_sence``). Students must start a SENCE session before they see the course.
 """
 
 from __future__ import annotations
@@ -14,15 +14,18 @@ from starlette.responses import Response
 
 from mockserver.moodle.pages.http import page_context
 from mockserver.moodle.pages.session import BrowserSession
+from mockserver.moodle.plugins.block_sence.settings import SenceGateSettings, config
+from mockserver.moodle.plugins.interface import plugin_session
 from mockserver.moodle.site import Site, public_base
 from mockserver.sence.glosas import glosa
 from mockserver.sence.protocol import CLOSE_FIELDS, START_FIELDS
 from mockserver.sence.records import GateRecord
-from mockserver.sence.spec import SenceGateSettings
 from mockserver.templating import html
 from mockserver.world.entities import Course, Enrolment, User
 
-FLASH_KEY = "sence_flash"
+NAME = "block_sence"
+FLASH_KEY = "flash"
+"""Under ``session.data["block_sence"]``: the message shown once on the next course page."""
 
 
 def is_sence_course(course: Course) -> bool:
@@ -44,7 +47,7 @@ class Gate:
 
     @property
     def settings(self) -> SenceGateSettings:
-        return self.site.cfg.sence
+        return config(self.site)
 
     def sence_base(self) -> str:
         """SENCE's RCE base URL with a trailing slash (…/rce/ or …/rcetest/)."""
@@ -111,13 +114,13 @@ class Gate:
         return max(0, record.timecreated + self.settings.validity - self.site.clock.time())
 
     def pop_flash(self) -> dict[str, Any] | None:
-        flash = self.browser.session.data.pop(FLASH_KEY, None)
+        flash = plugin_session(self.browser, NAME).pop(FLASH_KEY, None)
         if flash is not None:
             self.browser.save()
         return flash if isinstance(flash, dict) else None
 
     def set_flash(self, kind: str, message: str) -> None:
-        self.browser.session.data[FLASH_KEY] = {"kind": kind, "message": message}
+        plugin_session(self.browser, NAME)[FLASH_KEY] = {"kind": kind, "message": message}
         self.browser.save()
 
 
@@ -145,10 +148,10 @@ async def course_gate(
             can_close=record.timeclosed is None,
             flash=flash,
         )
-        return browser.apply_cookie(html("sence/course.html", **context))
+        return browser.apply_cookie(html("block_sence/course.html", **context))
     problems = []
     if not (gate.settings.otec_rut and gate.settings.otec_token):
-        problems.append("El sitio no tiene configurados el RUT OTEC y el Token SENCE (moodle.sence).")
+        problems.append("El sitio no tiene configurados el RUT OTEC y el Token SENCE (plugins.block_sence).")
     if not user.profile.get("runalumno"):
         problems.append("Tu cuenta no tiene RUN registrado (campo de perfil runalumno). Contacta a la OTEC.")
     context = page_context(
@@ -160,4 +163,4 @@ async def course_gate(
         problems=problems,
         flash=flash,
     )
-    return browser.apply_cookie(html("sence/gate.html", **context))
+    return browser.apply_cookie(html("block_sence/gate.html", **context))

@@ -330,7 +330,7 @@ def test_same_user_already_logged_in_keeps_the_session(rest: RestFactory) -> Non
     assert u.session_cookie(h) == cookie
     assert keys_of(h, 40) == []
     sessions = h.tenant.store.sessions_of_user(40)
-    assert len(sessions) == 1 and sessions[0].userkey is False  # no marker on this path
+    assert len(sessions) == 1 and sessions[0].data.get("auth_userkey", {}).get("userkey", False) is False  # no marker on this path
 
 
 def test_other_user_logged_in_is_switched(rest: RestFactory) -> None:
@@ -374,7 +374,7 @@ def test_session_marker_set_on_key_login(rest: RestFactory) -> None:
     h = rest()
     u.assert_redirect(h.client.get(f"{LOGIN_PHP}?key={new_key(h)}"), h.base_url)
     sessions = h.tenant.store.sessions_of_user(40)
-    assert len(sessions) == 1 and sessions[0].userkey is True
+    assert len(sessions) == 1 and sessions[0].data["auth_userkey"]["userkey"] is True
 
 
 def test_concurrent_keys_of_different_users(rest: RestFactory) -> None:
@@ -450,4 +450,4 @@ def test_logged_in_login_over(rest: RestFactory) -> None:
     u.assert_redirect(h.client.get(f"{LOGIN_PHP}?key={new_key(h)}"), h.base_url)
     assert u.whoami(h) == "Carla Muñoz"
     sessions = h.tenant.store.sessions_of_user(40)
-    assert len(sessions) == 1 and sessions[0].userkey is True
+    assert len(sessions) == 1 and sessions[0].data["auth_userkey"]["userkey"] is True

@@ -11,6 +11,8 @@ from mockserver.moodle.net import address_in_subnet
 from mockserver.moodle.pages.http import error_page, redirect
 from mockserver.moodle.pages.params import PageParams
 from mockserver.moodle.pages.session import BrowserSession
+from mockserver.moodle.plugins.auth_userkey.settings import config
+from mockserver.moodle.plugins.auth_userkey.sso import mark_key_login
 from mockserver.moodle.site import Site
 from mockserver.world.entities import UserKey
 
@@ -42,7 +44,7 @@ def _validate_key(site: Site, value: str) -> UserKey:
     key = site.store.user_key(value)
     if key is None:
         raise MoodleException("invalidkey", "error")
-    if site.userkey.key_consumed_on_any_attempt:
+    if config(site).key_consumed_on_any_attempt:
         site.store.delete_user_keys(key.userid)
     if key.validuntil and key.validuntil < site.clock.time():
         raise MoodleException("expiredkey", "error")
@@ -51,7 +53,7 @@ def _validate_key(site: Site, value: str) -> UserKey:
         if not remote:
             raise MoodleException("noip", "auth_userkey")
         allowed = address_in_subnet(remote, key.iprestriction) or any(
-            address_in_subnet(remote, entry) for entry in site.userkey.ipwhitelist.split(";")
+            address_in_subnet(remote, entry) for entry in config(site).ipwhitelist.split(";")
         )
         if not allowed:
             debuginfo = f"Remote address: {remote}\nKey IP: {key.iprestriction}"
@@ -69,9 +71,9 @@ async def login_php(request: Request) -> Response:
             raise _plugin_disabled()
         params = await PageParams.read(request, site)
         value = _key_param(params)
-        default = site.wwwroot if site.userkey.default_redirect == "wwwroot" else "/"
+        default = site.wwwroot if config(site).default_redirect == "wwwroot" else "/"
         target = params.optional("wantsurl", "", "url") or default
-        behaviour = site.userkey.logged_in_behaviour
+        behaviour = config(site).logged_in_behaviour
         if behaviour == "redirect_without_validation" and browser.userid:
             return redirect(site, browser, target)  # the key is neither checked nor consumed (bug #35)
         try:
@@ -95,8 +97,7 @@ async def login_php(request: Request) -> Response:
         # get_complete_user_data() skips deleted users, so complete_user_login() gets false.
         return error_page(site, browser, MoodleException("generalexceptionmessage", "error", _LOGIN_USER_TYPEERROR))
     browser.login(user)
-    browser.session.userkey = True
-    browser.save()
+    mark_key_login(browser)
     return redirect(site, browser, target)
 
 
@@ -107,7 +108,7 @@ async def logout_php(request: Request) -> Response:
         if not site.auth_enabled("userkey"):
             raise _plugin_disabled()
         params = await PageParams.read(request, site)
-        return_type = "localurl" if site.userkey.logout_return_param == "localurl" else "url"
+        return_type = "localurl" if config(site).logout_return_param == "localurl" else "url"
         target = params.required("return", return_type)
         user = browser.user
         if user is not None and user.auth != "userkey":
