@@ -1,9 +1,10 @@
 """Secrets out of the journal: tokens and login keys shortened, passwords hidden.
 
-Journals end up in CI logs. Plugins add their own secrets (``Masking`` in their plugin.py). Tokens (``wstoken``, SENCE's ``Token``, ``privatetoken``), login keys
+Journals end up in CI logs. Tokens (``wstoken``, SENCE's ``Token``, ``privatetoken``), login keys
 and session keys are shown shortened (``d1c2…8f90``) so that two different ones stay
 distinguishable; passwords are replaced entirely. The same rules apply to response bodies and
-``Location`` headers, where a login URL carries its key.
+``Location`` headers, where a login URL carries its key. Plugins add their own secrets
+(``Masking`` in their plugin.py).
 """
 
 from __future__ import annotations

@@ -163,7 +163,7 @@ class Scenario(Fixtures):
     description: str = ""
     fixtures: list[str] = Field(default_factory=list, description="Fixture files, relative to the scenario file.")
     moodle: MoodleSettings = Field(default_factory=MoodleSettings)
-    plugins: Plugins = Field(  # type: ignore[valid-type]
+    plugins: Plugins = Field(
         default_factory=Plugins, description="Plugin settings by frankenstyle name (docs/plugins.md)."
     )
     clock: ClockSettings = Field(default_factory=ClockSettings)

@@ -115,7 +115,18 @@ def test_world_view(server: ServerFactory) -> None:
     h = server()
     new_tenant(h, "w")
     world = admin(h, "GET", "/tenants/w/world").json()
-    assert set(world) == {"tenant", "scenario", "clock", "users", "courses", "tokens", "keys", "sessions", "sence", "plugins"}
+    assert set(world) == {
+        "tenant",
+        "scenario",
+        "clock",
+        "users",
+        "courses",
+        "tokens",
+        "keys",
+        "sessions",
+        "sence",
+        "plugins",
+    }
     users = {u["username"]: u for u in world["users"]}
     assert users["alumno1"]["fullname"] == "Ana Pérez"
     assert users["alumno1"]["profile"] == {"runalumno": "12345678-5"}

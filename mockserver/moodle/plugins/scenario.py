@@ -64,7 +64,7 @@ def _field(declaration: SettingsDeclaration) -> Any:
     return (declaration.model, Field(default_factory=declaration.model, description=doc[0] if doc else None))
 
 
-Plugins: type[PluginSettings] = create_model(  # type: ignore[call-overload]
+Plugins: type[PluginSettings] = create_model(
     "Plugins",
     __base__=_PluginsBase,
     __doc__="Settings of the emulated Moodle plugins, by frankenstyle name (docs/plugins.md).",

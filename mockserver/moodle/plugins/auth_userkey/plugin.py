@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -12,14 +13,14 @@ from mockserver.moodle.pages.http import redirect
 from mockserver.moodle.plugins.auth_userkey import lang, pages
 from mockserver.moodle.plugins.auth_userkey.settings import AuthUserkeySettings, config
 from mockserver.moodle.plugins.auth_userkey.sso import logged_in_by_key, should_login_redirect
-from mockserver.moodle.plugins.interface import HookPage, Masking, MoodlePlugin
+from mockserver.moodle.plugins.interface import HookPage, Masking, MoodlePlugin, Strings
 
 
 class AuthUserkey(MoodlePlugin[AuthUserkeySettings]):
     name = "auth_userkey"
     settings_model = AuthUserkeySettings
     version = "2022081901"
-    strings = {"en": lang.EN}
+    strings: ClassVar[Strings] = {"en": lang.EN}
     # login.php?key=<32 hex> in requests, Location headers and the WS answer's loginurl.
     masking = Masking(
         shorten=frozenset({"key"}),

@@ -11,8 +11,8 @@ from starlette.responses import Response
 from mockserver.moodle.pages.http import page_context, redirect
 from mockserver.moodle.pages.params import PageParams
 from mockserver.moodle.pages.session import BrowserSession
-from mockserver.moodle.site import Site
 from mockserver.moodle.plugins.block_sence.gate import Gate, error_lines, is_sence_course
+from mockserver.moodle.site import Site
 from mockserver.sence.glosas import parse_codes
 from mockserver.sence.records import GateRecord
 from mockserver.templating import html

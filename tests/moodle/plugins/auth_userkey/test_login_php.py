@@ -330,7 +330,9 @@ def test_same_user_already_logged_in_keeps_the_session(rest: RestFactory) -> Non
     assert u.session_cookie(h) == cookie
     assert keys_of(h, 40) == []
     sessions = h.tenant.store.sessions_of_user(40)
-    assert len(sessions) == 1 and sessions[0].data.get("auth_userkey", {}).get("userkey", False) is False  # no marker on this path
+    assert (
+        len(sessions) == 1 and sessions[0].data.get("auth_userkey", {}).get("userkey", False) is False
+    )  # no marker on this path
 
 
 def test_other_user_logged_in_is_switched(rest: RestFactory) -> None:
