@@ -7,7 +7,6 @@ on demand, so ``mockserver validate`` loads settings models without the pages be
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import pkgutil
 from functools import cache
 from pathlib import Path
@@ -25,10 +24,10 @@ def plugin_names() -> tuple[str, ...]:
 
 def plugin_part(name: str, part: str) -> ModuleType | None:
     """``mockserver.moodle.plugins.<name>.<part>``, or None when the plugin has no such module."""
-    module_name = f"{PACKAGE}.{name}.{part}"
-    if importlib.util.find_spec(module_name) is None:
+    folder = _FOLDER / name
+    if not ((folder / f"{part}.py").is_file() or (folder / part / "__init__.py").is_file()):
         return None
-    return importlib.import_module(module_name)
+    return importlib.import_module(f"{PACKAGE}.{name}.{part}")
 
 
 def plugin_folder(name: str) -> Path:
