@@ -7,11 +7,13 @@ operation that must be atomic across workers is a single method (``consume_user_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
 from mockserver.world.entities import Course, Enrolment, Service, Session, Token, User, UserKey
+
+T = TypeVar("T")
 
 
 class Store(Protocol):
@@ -52,6 +54,12 @@ class Store(Protocol):
     def delete_session(self, sid: str) -> None: ...
     def sessions_of_user(self, userid: int) -> list[Session]: ...
 
+    # plugins' own tables
+    def plugin_state(self, name: str, factory: Callable[[], T]) -> T:
+        """Plugin ``name``'s tables (an object of the plugin's own class), made by ``factory`` on
+        first use; a reset builds a new store, so they start empty again."""
+        ...
+
 
 INDEXED_USER_FIELDS = ("username", "email", "idnumber")
 
@@ -81,6 +89,7 @@ class MemoryStore:
         self._keys_by_user: dict[int, set[str]] = {}
         self._sessions: dict[str, Session] = {}
         self.sence: SenceStore = sence if sence is not None else SenceMemoryStore()
+        self._plugin_state: dict[str, Any] = {}
 
     # users
     def user(self, userid: int) -> User | None:
@@ -181,3 +190,10 @@ class MemoryStore:
 
     def sessions_of_user(self, userid: int) -> list[Session]:
         return [s for s in self._sessions.values() if s.userid == userid]
+
+    # plugins' own tables
+    def plugin_state(self, name: str, factory: Callable[[], T]) -> T:
+        if name not in self._plugin_state:
+            self._plugin_state[name] = factory()
+        state: T = self._plugin_state[name]
+        return state

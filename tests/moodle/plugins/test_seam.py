@@ -179,3 +179,12 @@ def test_each_plugin_brings_its_section_of_the_admin_world_view(inprocess: Serve
     assert "auth_userkey" not in world["plugins"]  # its keys are core's user_private_key table: "keys"
     [session] = world["sessions"]
     assert session["data"] == {"auth_userkey": {"userkey": True}}
+
+
+def test_plugin_tables_live_in_the_tenant_store_until_reset(inprocess: ServerFactory) -> None:
+    h = inprocess(DEMO)
+    rows = h.tenant.store.plugin_state("local_example", list)
+    rows.append("row")
+    assert h.tenant.store.plugin_state("local_example", list) == ["row"]
+    h.tenant.reset()
+    assert h.tenant.store.plugin_state("local_example", list) == []
