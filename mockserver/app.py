@@ -23,6 +23,7 @@ from mockserver.admin.site import build_admin_app
 from mockserver.admin.state import AdminState
 from mockserver.admin.watch import Watcher
 from mockserver.config import ServerConfig
+from mockserver.edge import MergeSlashes
 from mockserver.routes import all_routes
 from mockserver.tenancy import TenantDispatch
 from mockserver.world.loader import LoadedScenario, load_scenario, load_scenario_text
@@ -47,7 +48,7 @@ class MockServerApp:
         self.starlette.state.tenants = self.tenants
         self.admin_app = build_admin_app(self.admin)
         dispatch = TenantDispatch(self.instrumented(self.starlette), self.tenants)
-        self.asgi: ASGIApp = AdminMount(self.admin_app, dispatch, ADMIN_PREFIX)
+        self.asgi: ASGIApp = MergeSlashes(AdminMount(self.admin_app, dispatch, ADMIN_PREFIX))
         self.watcher = Watcher(self.admin)
 
     def instrumented(self, app: ASGIApp) -> ASGIApp:

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mockserver.admin.commands import add_commands as add_admin_commands
+from mockserver.admin.masking import HIDDEN, shorten
 from mockserver.world.loader import ScenarioError, load_scenario
 from mockserver.world.spec import Scenario
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from mockserver import serving
     from mockserver.app import create_app
     from mockserver.config import ServerConfig
 
@@ -30,6 +30,8 @@ def _serve(args: argparse.Namespace) -> int:
     config = ServerConfig(
         scenario_path=scenario_path,
         public_url=args.public_url,
+        bind_host=args.host,
+        allowed_hosts=tuple(args.allowed_host),
         admin_token=args.admin_token or os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
         admin_open=args.admin_open,
         journal_size=args.journal_size,
@@ -50,7 +52,7 @@ def _serve(args: argparse.Namespace) -> int:
 
         run_with_sence(app, args.host, args.port, args.sence_port, args.public_url, args.log_level)
         return 0
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    serving.run(app, args.host, args.port, log_level=args.log_level)
     return 0
 
 
@@ -62,10 +64,10 @@ def _admin_rule(token: str | None, open_to_all: bool) -> str:
 
 def _print_demo_facts(scenario: Scenario, base: str) -> None:
     for token in scenario.tokens:
-        print(f"  web service token {token.token} (user {token.user}, service {token.service!r})")
+        print(f"  web service token {shorten(token.token)} (user {token.user}, service {token.service!r})")
     for user in scenario.users:
         if user.password:
-            print(f"  user {user.username} / password {user.password}")
+            print(f"  user {user.username} / password {HIDDEN} (see the scenario)")
     print(f"  REST endpoint: {base}/webservice/rest/server.php", flush=True)
 
 
@@ -99,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--public-url", help="base URL clients use (behind Docker, NAT or a proxy)")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another Host name the admin API answers without a token (repeatable; DNS-rebinding guard)",
+    )
     serve.add_argument("--admin-token", help="require this bearer token on the admin API")
     serve.add_argument(
         "--admin-open", action="store_true", help="admin API open to any client without a token (isolated networks)"

@@ -11,6 +11,8 @@ from pathlib import Path
 class ServerConfig:
     scenario_path: Path | None = None
     public_url: str | None = None
+    bind_host: str | None = None  # the address the CLI listens on (URLs and the admin Host check)
+    allowed_hosts: tuple[str, ...] = ()  # more Host names the admin API answers (--allowed-host)
     admin_token: str | None = None
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     max_body_bytes: int = 8 * 1024 * 1024

@@ -8,6 +8,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Pack
 from starlette.responses import HTMLResponse
 
 from mockserver.moodle.plugins.discovery import plugin_folder, plugin_names
+from mockserver.text import finalize
 
 
 def _loaders() -> list[BaseLoader]:
@@ -19,6 +20,7 @@ def _loaders() -> list[BaseLoader]:
 ENV = Environment(
     loader=ChoiceLoader(_loaders()),
     autoescape=True,
+    finalize=finalize,  # input bytes that were not UTF-8 are dropped as Moodle's fix_utf8 does
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockserver.edge import wwwroot_path
 from mockserver.world.tenant import TENANT_PREFIX, TenantRegistry
 
 
@@ -27,6 +28,12 @@ class TenantDispatch:
                 return
             tenant = found
             root_path = root_path + TENANT_PREFIX + name
+        # The site under its wwwroot's path (``http://host/moodle`` serves ``/moodle/...``).
+        base = wwwroot_path(tenant.scenario.moodle.wwwroot)
+        if base:
+            rest = path[len(root_path) :] if path.startswith(root_path) else path
+            if rest == base or rest.startswith(base + "/"):
+                root_path = root_path + base
         scope = {**scope, "root_path": root_path, "state": {**scope.get("state", {}), "tenant": tenant}}
         await self.app(scope, receive, send)
 

@@ -45,6 +45,7 @@ def build_app(scenario: Path = DEMO, overrides: dict[str, Any] | None = None, **
     data = yaml.safe_load(scenario.read_text(encoding="utf-8")) or {}
     data = deep_merge(data, overrides or {})
     loaded = load_scenario_text(yaml.safe_dump(data, allow_unicode=True), str(scenario), scenario.parent)
+    config.setdefault("allowed_hosts", ("testserver",))  # the in-process clients' Host
     return create_app(ServerConfig(**config), loaded)
 
 

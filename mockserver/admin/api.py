@@ -40,6 +40,7 @@ from mockserver.admin.web import (
     validation_problems,
 )
 from mockserver.moodle.site import public_base
+from mockserver.world.clock import ClockRangeError
 from mockserver.world.loader import LoadedScenario, ScenarioError, load_scenario, load_scenario_text
 from mockserver.world.tenant import Tenant
 
@@ -218,13 +219,21 @@ async def set_clock(request: Request) -> Response:
     data = await json_body(request)
     if not isinstance(data, dict) or set(data) - {"time", "frozen"} or not data:
         raise ApiError(422, 'expected {"time": <Unix seconds or ISO 8601>?, "frozen": <bool>?}')
+    if "frozen" in data and not isinstance(data["frozen"], bool):
+        raise ApiError(422, "frozen: expected true or false")
     if "time" in data:
-        clock.set(parse_time(data["time"], "time"))
+        _move(clock.set, parse_time(data["time"], "time"))
     if "frozen" in data:
-        if not isinstance(data["frozen"], bool):
-            raise ApiError(422, "frozen: expected true or false")
         clock.freeze(data["frozen"])
     return ok(world_view.clock_view(clock))
+
+
+def _move(change: Callable[[float], None], value: float) -> None:
+    """Apply a clock change, or 422 with the clock untouched when it would leave the range."""
+    try:
+        change(value)
+    except ClockRangeError as exc:
+        raise ApiError(422, str(exc)) from None
 
 
 _UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}
@@ -240,7 +249,7 @@ async def advance_clock(request: Request) -> Response:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ApiError(422, f"{unit}: expected a number")
         total += value * _UNITS[unit]
-    clock.advance(total)
+    _move(clock.advance, total)
     return ok(world_view.clock_view(clock))
 
 

@@ -7,6 +7,9 @@
    header (``Forwarded``, ``X-Forwarded-For``, ``X-Real-IP``): a demo server on a network cannot be
    reset by anyone else, and a reverse proxy on the same host does not turn everybody into a local
    client. ``--admin-open`` lifts the rule for isolated CI networks (e.g. a Docker network).
+   In that mode the ``Host`` must also be a name the server is known by (an IP address,
+   ``localhost``, the bound address, ``--public-url``, a tenant's wwwroot, ``--allowed-host``): a
+   page on a DNS-rebound name reaches 127.0.0.1 as a same-origin page but still names its host.
 3. Always: a state-changing request that a browser marks as coming from another site
    (``Sec-Fetch-Site`` cross-site/same-site, or an ``Origin`` that is not this host) is refused, so
    a web page cannot reset a local server behind the developer's back.
@@ -23,6 +26,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 
 from mockserver.config import ServerConfig
+from mockserver.edge import host_allowed
 
 COOKIE = "mockserver_admin"
 _PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
@@ -66,6 +70,11 @@ def _cross_site(request: Request) -> bool:
     return False
 
 
+def _wwwroots(request: Request) -> list[str | None]:
+    state = getattr(request.app.state, "admin", None)
+    return [t.scenario.moodle.wwwroot for t in state.tenants.all()] if state is not None else []
+
+
 def check(request: Request, config: ServerConfig) -> None:
     """Raise ``Denied`` unless this request may use the admin API."""
     if request.method not in _SAFE_METHODS and _cross_site(request):
@@ -76,6 +85,13 @@ def check(request: Request, config: ServerConfig) -> None:
         raise Denied(401, "the admin API needs 'Authorization: Bearer <admin token>'")
     if config.admin_open:
         return
+    host = request.headers.get("host")
+    if not host_allowed(host, config, _wwwroots(request)):
+        raise Denied(
+            403,
+            f"the admin API does not answer for Host {host!r} (a guard against DNS rebinding); use 127.0.0.1 or "
+            "localhost, or name the host with --public-url or --allowed-host",
+        )
     client = request.client.host if request.client else None
     if not is_loopback(client):
         raise Denied(

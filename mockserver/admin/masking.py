@@ -44,9 +44,13 @@ def _rules() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
 def mask_value(name: str, value: str) -> str:
     if _PASSWORD.search(leaf_name(name)):
         return HIDDEN if value else value
-    # Only top-level names: ``criteria[0][key]=email`` is data, ``key=<32 hex>`` is a login key.
-    if name.lower() in _rules()[0]:
+    # The parameter's own name, not a leaf: ``criteria[0][key]=email`` is data, ``key=<32 hex>`` is a
+    # login key, and ``wstoken[]=<token>`` (journaled as ``wstoken[0]``) is still a token.
+    if name.partition("[")[0].lower() in _rules()[0]:
         return shorten(value)
+    # A URL given as a value (``wantsurl``, ``return``) may carry a token of its own.
+    if "oken=" in value:
+        return mask_text(value)
     return value
 
 

@@ -15,17 +15,19 @@ from mockserver.admin import identity
 from mockserver.admin.faultspec import MatchSpec
 from mockserver.admin.masking import mask_value
 from mockserver.phpform import PhpArray
+from mockserver.text import shown
 
 
 def flatten(array: PhpArray, prefix: str = "") -> dict[str, str]:
-    """``{"user": {"username": "x"}}`` -> ``{"user[username]": "x"}``."""
+    """``{"user": {"username": "x"}}`` -> ``{"user[username]": "x"}``; bytes that were not UTF-8
+    become U+FFFD here, so journal entries stay printable JSON (``mockserver.text``)."""
     flat: dict[str, str] = {}
     for key, value in array.items():
-        name = f"{prefix}[{key}]" if prefix else key
+        name = f"{prefix}[{shown(key)}]" if prefix else shown(key)
         if isinstance(value, dict):
             flat.update(flatten(value, name))
         else:
-            flat[name] = value
+            flat[name] = shown(value)
     return flat
 
 
@@ -104,20 +106,38 @@ class RequestFacts:
         found: dict[str, str] = {}
         for raw in (self._raw_query, self._raw_form):
             for name, value in _SECRETS.findall(raw) if raw else ():
-                found[name.decode()] = unquote_plus(value.decode("utf-8", "surrogateescape"))
+                found[name.decode()] = unquote_plus(value.decode("utf-8", "surrogateescape"))  # looked up, never shown
         return found
 
 
 @lru_cache(maxsize=512)
-def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", pattern)), re.S)
+def _pieces(pattern: str) -> tuple[str, ...]:
+    return tuple(pattern.split("*"))
 
 
 def glob_match(pattern: str, value: str) -> bool:
-    """Whole-string match where ``*`` stands for any text (nothing else is special)."""
+    """Whole-string match where ``*`` stands for any text (nothing else is special).
+
+    The pieces between stars are found left to right, each at its first place after the last
+    one (the leftmost match is always the best choice), so a pattern like ``*p*p*q`` costs one
+    scan of the value per piece instead of the regex engine's exponential backtracking.
+    """
     if "*" not in pattern:
         return pattern == value
-    return _glob(pattern).fullmatch(value) is not None
+    first, *middle, last = _pieces(pattern)
+    if not value.startswith(first) or len(value) < len(first) + len(last):
+        return False
+    at, end = len(first), len(value) - len(last)
+    if not value.endswith(last):
+        return False
+    for piece in middle:
+        if not piece:
+            continue
+        found = value.find(piece, at, end)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
 
 
 def _shown(value: str | None) -> str:

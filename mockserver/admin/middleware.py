@@ -49,10 +49,10 @@ class AdminMount:
         await self.app(scope, receive, send)
 
 
-def tenant_path(path: str, tenant: Tenant) -> str:
-    prefix = tenant.prefix
-    if prefix and path.startswith(prefix):
-        return path[len(prefix) :] or "/"
+def tenant_path(path: str, root_path: str) -> str:
+    """The path inside the tenant's site (``/t/<name>`` and its wwwroot's path taken off)."""
+    if root_path and path.startswith(root_path):
+        return path[len(root_path) :] or "/"
     return path
 
 
@@ -90,7 +90,7 @@ class Instrument:
         facts = RequestFacts(
             tenant.name,
             method,
-            tenant_path(scope["path"], tenant),
+            tenant_path(scope["path"], scope.get("root_path", "")),
             form=form,
             raw_query=scope.get("query_string", b""),
             raw_form=raw_form,

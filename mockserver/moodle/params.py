@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
+from mockserver.text import fix_utf8
+
 PHP_TRIM = " \t\n\r\0\x0b"
 INT_MAX = 2**63 - 1
 _A = re.ASCII
@@ -105,13 +107,6 @@ _TIMEZONE_RE = re.compile(
     r"^(?:(?:[+-]?(?:1[0-3]|0?[0-9])(?:\.(?:0|5))?)|99|[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*)$", _A
 )
 _PLUGIN_NAME_RE = re.compile(r"^[a-z](?:[a-z0-9_](?!__))*[a-z0-9]+$", _A)
-
-
-def fix_utf8(value: str) -> str:
-    """Drop bytes that were not valid UTF-8 (kept as lone surrogates by the form decoder)."""
-    if value.isascii():
-        return value
-    return "".join(ch for ch in value if not 0xD800 <= ord(ch) <= 0xDFFF)
 
 
 def php_trim(value: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar, overload
 from starlette.requests import Request
 
 from mockserver.config import ServerConfig
+from mockserver.edge import server_base
 from mockserver.moodle.errors import DebugLevel, DebugSettings
 from mockserver.moodle.lang import INSTALLED_LANGUAGES
 from mockserver.moodle.net import getremoteaddr
@@ -50,15 +51,9 @@ class cached(Generic[T]):
 
 
 def public_base(request: Request, config: ServerConfig) -> str:
-    """Scheme and host the outside world uses to reach this server (no trailing slash)."""
-    if config.public_url:
-        return config.public_url.rstrip("/")
-    # Read straight from the ASGI scope: building request.url costs more than the whole lookup.
-    scope = request.scope
-    for name, value in scope["headers"]:
-        if name == b"host":
-            return f"{scope['scheme']}://{value.decode('latin-1')}"
-    return f"{request.url.scheme}://{request.url.netloc}"
+    """Scheme and host the outside world uses to reach this server (no trailing slash); never
+    from the request's Host header (``mockserver.edge``)."""
+    return server_base(request.scope, config)
 
 
 @lru_cache(maxsize=256)

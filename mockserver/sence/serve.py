@@ -10,6 +10,7 @@ import uvicorn
 
 from mockserver.app import MockServerApp
 from mockserver.sence.app import create_sence_app
+from mockserver.serving import Server, server_config
 
 
 def sence_public_url(host: str, sence_port: int, public_url: str | None = None) -> str:
@@ -40,11 +41,9 @@ def run_with_sence(
     sence_url = sence_public_url(host, sence_port, public_url)
     sence_app = create_sence_app(app, sence_url)
     print(f"  SENCE (RCE) on its own origin: {sence_url}/rce/Registro/IniciarSesion (and /rcetest/)", flush=True)
-    servers = [
-        uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False)),
-        uvicorn.Server(
-            uvicorn.Config(sence_app, host=host, port=sence_port, log_level=log_level, access_log=False, lifespan="off")
-        ),
+    servers: list[uvicorn.Server] = [
+        Server(server_config(app, host, port, log_level=log_level)),
+        Server(server_config(sence_app, host, sence_port, log_level=log_level, lifespan="off")),
     ]
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_both(servers))

@@ -8,12 +8,14 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
+from mockserver.serving import server_config
+
 
 class ThreadedServer:
     """``ThreadedServer(app)`` is listening when the constructor returns; ``stop()`` ends it."""
 
     def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, *, startup_timeout: float = 15) -> None:
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", access_log=False)
+        config = server_config(app, host, port, lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="mockserver", daemon=True)
         self.thread.start()

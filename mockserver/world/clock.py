@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+
+EARLIEST = 0.0
+"""1970-01-01: PHP's time() and Moodle's timestamps are never negative."""
+LATEST = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
+"""Far enough for any test, and leaves a thousand years of room for durations added to the clock
+(key lifetimes, SENCE dates) before dates stop being representable."""
+
+
+class ClockRangeError(ValueError):
+    """A time outside ``EARLIEST``..``LATEST``; the clock is left as it was."""
+
+    def __init__(self, when: float) -> None:
+        super().__init__(
+            f"time must be between {EARLIEST:.0f} (1970-01-01) and {LATEST:.0f} (9000-01-01) "
+            f"in Unix seconds, got {when!r}"
+        )
+
+
+def check_time(when: float) -> float:
+    if not (math.isfinite(when) and EARLIEST <= when <= LATEST):
+        raise ClockRangeError(when)
+    return when
 
 
 class Clock:
@@ -35,6 +58,8 @@ class Clock:
         return self._frozen
 
     def set(self, when: float) -> None:
+        """Move to ``when``; ``ClockRangeError`` (clock unchanged) outside the supported range."""
+        check_time(when)
         self._anchor_real = self._source()
         self._anchor_virtual = when
 

@@ -149,7 +149,7 @@ def _read(path: Path, source: str) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([Problem(source, 0, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: undecodable text, a NUL in the name
         raise ScenarioError([Problem(source, 0, "", f"cannot read: {exc}")]) from None
 
 

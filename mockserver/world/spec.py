@@ -151,8 +151,18 @@ class MoodleSettings(Spec):
     versionnumber: str = "2022112810"
 
 
+def _in_clock_range(when: datetime | None) -> datetime | None:
+    from mockserver.world.clock import check_time
+
+    if when is not None:
+        check_time(when.timestamp())  # a ValueError: reported by the loader with file and line
+    return when
+
+
 class ClockSettings(Spec):
-    start: datetime | None = Field(None, description="Server time at start (ISO 8601). Absent: the real time.")
+    start: Annotated[datetime | None, AfterValidator(_in_clock_range)] = Field(
+        None, description="Server time at start (ISO 8601). Absent: the real time."
+    )
     frozen: bool = Field(False, description="Time stands still until moved through the admin API.")
 
 

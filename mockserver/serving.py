@@ -1,0 +1,54 @@
+"""How every server of the project runs uvicorn: one place for its settings.
+
+* ``proxy_headers=False``: uvicorn by default lets ``X-Forwarded-For`` from 127.0.0.1 replace the
+  peer address; Moodle reads only the peer unless ``$CFG->getremoteaddrconf`` names a header
+  (the scenario's ``moodle.client_ip_header``), so the mock must see the real peer.
+* Timeouts and limits: idle keep-alive connections close after ``KEEP_ALIVE_S``; at most
+  ``MAX_CONNECTIONS`` connections and requests are served at once (503 beyond), so slow clients
+  cannot pile up without end.
+* Shutdown: SIGTERM/SIGINT wait at most ``GRACEFUL_S`` for running requests, and the process
+  then exits 0 (uvicorn re-raises the signal, which ends the process with 143).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Generator
+from typing import Any
+
+import uvicorn
+from starlette.types import ASGIApp
+
+KEEP_ALIVE_S = 5
+GRACEFUL_S = 5
+MAX_CONNECTIONS = 2000
+
+
+def server_config(app: ASGIApp, host: str, port: int, *, log_level: str = "warning", **extra: Any) -> uvicorn.Config:
+    """The uvicorn settings of the project (access log off: the journal records requests)."""
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "access_log": False,
+        "proxy_headers": False,
+        "timeout_keep_alive": KEEP_ALIVE_S,
+        "timeout_graceful_shutdown": GRACEFUL_S,
+        "limit_concurrency": MAX_CONNECTIONS,
+    }
+    options.update(extra)
+    return uvicorn.Config(app, **options)
+
+
+class Server(uvicorn.Server):
+    """``uvicorn.Server`` whose stop on a signal is a clean exit (status 0)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()  # asked to stop and stopped: not a death by signal
+
+
+def run(app: ASGIApp, host: str, port: int, *, log_level: str = "warning") -> None:
+    Server(server_config(app, host, port, log_level=log_level)).run()
