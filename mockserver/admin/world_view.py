@@ -12,6 +12,7 @@ from typing import Any
 
 from mockserver.admin.masking import shorten
 from mockserver.world.clock import Clock
+from mockserver.world.entities import Enrolment
 from mockserver.world.tenant import Tenant
 
 
@@ -26,28 +27,24 @@ def clock_view(clock: Clock) -> dict[str, Any]:
     return {"now": round(now, 3), "time": int(now), "iso": iso(now), "frozen": clock.frozen}
 
 
+_HIDDEN_USER_FIELDS = ("password", "capabilities", "profile", "preferences")
+
+
 def users_view(tenant: Tenant) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": u.id,
-            "username": u.username,
-            "firstname": u.firstname,
-            "lastname": u.lastname,
-            "fullname": u.fullname,
-            "email": u.email,
-            "idnumber": u.idnumber,
-            "auth": u.auth,
-            "lang": u.lang,
-            "suspended": u.suspended,
-            "deleted": u.deleted,
-            "siteadmin": u.siteadmin,
-            "profile": dict(u.profile),
-            "lastlogin": u.lastlogin,
-            "currentlogin": u.currentlogin,
-            "lastip": u.lastip,
-        }
-        for u in tenant.store.users()
-    ]
+    """Every stored user column but the password (capabilities as a sorted list)."""
+    result = []
+    for user in tenant.store.users():
+        row = {f.name: getattr(user, f.name) for f in dataclasses.fields(user) if f.name not in _HIDDEN_USER_FIELDS}
+        row["fullname"] = user.fullname
+        row["capabilities"] = sorted(user.capabilities)
+        row["profile"] = dict(user.profile)
+        row["preferences"] = dict(user.preferences)
+        result.append(row)
+    return result
+
+
+def categories_view(tenant: Tenant) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(c) for c in tenant.store.categories()]
 
 
 def _username(tenant: Tenant, userid: int) -> str | None:
@@ -55,23 +52,21 @@ def _username(tenant: Tenant, userid: int) -> str | None:
     return user.username if user else None
 
 
+def _enrolment_row(tenant: Tenant, enrolment: Enrolment) -> dict[str, Any]:
+    row = dataclasses.asdict(enrolment)
+    row["completed_activities"] = sorted(enrolment.completed_activities)
+    row.pop("courseid")
+    return {"user": _username(tenant, enrolment.userid), **row}
+
+
 def courses_view(tenant: Tenant) -> list[dict[str, Any]]:
-    store = tenant.store
-    enrolled: dict[int, list[dict[str, Any]]] = {}
-    for user in store.users():
-        for enrolment in store.enrolments_of_user(user.id):
-            enrolled.setdefault(enrolment.courseid, []).append({"user": user.username, "role": enrolment.role})
-    return [
-        {
-            "id": c.id,
-            "shortname": c.shortname,
-            "fullname": c.fullname,
-            "visible": c.visible,
-            "customfields": dict(c.customfields),
-            "enrolled": enrolled.get(c.id, []),
-        }
-        for c in store.courses()
-    ]
+    """Every stored course column, with its enrolments (user, role, status, dates, completion)."""
+    result = []
+    for course in tenant.store.courses():
+        row = dataclasses.asdict(course)
+        row["enrolled"] = [_enrolment_row(tenant, e) for e in tenant.store.enrolments_of_course(course.id)]
+        result.append(row)
+    return result
 
 
 def tokens_view(tenant: Tenant) -> list[dict[str, Any]]:
@@ -188,6 +183,7 @@ def world_view(tenant: Tenant) -> dict[str, Any]:
         "clock": clock_view(tenant.clock),
         "users": users_view(tenant),
         "courses": courses_view(tenant),
+        "categories": categories_view(tenant),
         "tokens": tokens_view(tenant),
         "keys": keys_view(tenant),
         "sessions": sessions_view(tenant),

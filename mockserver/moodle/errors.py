@@ -138,6 +138,13 @@ class RequiredCapabilityException(MoodleException):
         return get_string("nopermissions", "error", name, lang)
 
 
+class MissingRecordException(MoodleException):
+    """``dml_missing_record_exception`` raised with another errorcode (e.g. ``invaliduser`` from a
+    ``MUST_EXIST`` context lookup)."""
+
+    kind = "dml_missing_record_exception"
+
+
 class DmlMissingRecordException(MoodleException):
     kind = "dml_missing_record_exception"
 

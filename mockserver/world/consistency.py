@@ -50,5 +50,40 @@ def check_references(scenario: Scenario) -> list[tuple[Loc, str]]:
             problem(f"tokens.{i}.service", f"unknown service {token.service!r}")
         if tokens[token.token] > 1:
             problem(f"tokens.{i}.token", "token is defined more than once")
+    category_ids = Counter(c.id for c in scenario.categories)
+    known_categories = set(category_ids) | {1}
+    for i, category in enumerate(scenario.categories):
+        if category_ids[category.id] > 1:
+            problem(f"categories.{i}.id", f"category id {category.id} is defined more than once")
+        if category.parent and category.parent not in known_categories:
+            problem(f"categories.{i}.parent", f"unknown category {category.parent}")
+    cmids: Counter[int] = Counter()
+    for i, course in enumerate(scenario.courses):
+        if course.category not in known_categories:
+            problem(f"courses.{i}.category", f"unknown category {course.category}")
+        cmids.update(a.cmid for a in course.activities)
+        own = {a.cmid for a in course.activities}
+        for j, criterion in enumerate(course.completion.criteria if course.completion else []):
+            if criterion.type == "activity" and criterion.cmid not in own:
+                problem(f"courses.{i}.completion.criteria.{j}.cmid", f"no activity {criterion.cmid} in this course")
+    for i, course in enumerate(scenario.courses):
+        for j, activity in enumerate(course.activities):
+            if cmids[activity.cmid] > 1:
+                problem(f"courses.{i}.activities.{j}.cmid", f"course module id {activity.cmid} is used more than once")
+    activities = {c.shortname: {a.cmid for a in c.activities} for c in scenario.courses}
+    for i, enrolment in enumerate(scenario.enrolments):
+        for cmid in enrolment.completed:
+            if cmid not in activities.get(enrolment.course, set()):
+                problem(f"enrolments.{i}.completed", f"no activity {cmid} in course {enrolment.course!r}")
+    pairs = Counter((e.user, e.course) for e in scenario.enrolments)
+    for i, enrolment in enumerate(scenario.enrolments):
+        if pairs[(enrolment.user, enrolment.course)] > 1:
+            problem(f"enrolments.{i}", f"user {enrolment.user!r} is enrolled in {enrolment.course!r} more than once")
+    keys = Counter(k.value for k in scenario.userkeys)
+    for i, key in enumerate(scenario.userkeys):
+        if key.user not in usernames:
+            problem(f"userkeys.{i}.user", f"unknown user {key.user!r}")
+        if keys[key.value] > 1:
+            problem(f"userkeys.{i}.value", "login key is defined more than once")
     problems.extend(check_sence(scenario.sence))
     return problems

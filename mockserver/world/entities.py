@@ -29,6 +29,28 @@ class User:
     lastlogin: int = 0
     currentlogin: int = 0
     lastip: str = ""
+    # The rest of the user table that web-service returns carry.
+    timezone: str = "99"
+    description: str = ""
+    descriptionformat: int = 1
+    firstaccess: int = 0
+    lastaccess: int = 0
+    phone1: str = ""
+    phone2: str = ""
+    institution: str = ""
+    department: str = ""
+    address: str = ""
+    interests: str = ""
+    firstnamephonetic: str = ""
+    lastnamephonetic: str = ""
+    middlename: str = ""
+    alternatename: str = ""
+    maildisplay: int = 2
+    mailformat: int = 1
+    theme: str = ""
+    calendartype: str = "gregorian"
+    timemodified: int = 0
+    preferences: dict[str, str] = field(default_factory=dict)
 
     @property
     def fullname(self) -> str:
@@ -55,6 +77,60 @@ class Course:
     enddate: int = 0
     manualenrol: bool = True
     customfields: dict[str, str] = field(default_factory=dict)
+    format: str = "topics"
+    lang: str = ""
+    enablecompletion: bool = False
+    timecreated: int = 0
+    timemodified: int = 0
+    selfenrol: bool = False
+    """An enabled self enrolment instance (after the manual one when both exist)."""
+    activities: tuple[Activity, ...] = ()
+    completion: CompletionRules | None = None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A course module with completion tracking (``course_modules.completion`` > 0 when tracked)."""
+
+    cmid: int
+    name: str
+    modname: str = "page"
+    tracked: bool = True
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A course completion criterion (``course_completion_criteria``)."""
+
+    type: int
+    """1 self, 2 date, 4 activity, 8 course ... (COMPLETION_CRITERIA_TYPE_*)."""
+    cmid: int = 0
+    timeend: int = 0
+
+
+@dataclass(frozen=True)
+class CompletionRules:
+    criteria: tuple[Criterion, ...]
+    aggregation: int = 1
+    """1 all, 2 any."""
+
+
+@dataclass(frozen=True)
+class Category:
+    id: int
+    name: str
+    parent: int = 0
+    idnumber: str = ""
+    description: str = ""
+    visible: bool = True
+    sortorder: int = 10000
+    theme: str = ""
+    timemodified: int = 0
+
+
+ROLE_IDS = {"manager": 1, "coursecreator": 2, "editingteacher": 3, "teacher": 4, "student": 5}
+"""Standard role ids of a fresh site."""
+ROLE_NAMES = {v: k for k, v in ROLE_IDS.items()}
 
 
 @dataclass
@@ -62,6 +138,22 @@ class Enrolment:
     userid: int
     courseid: int
     role: str = "student"
+    method: str = "manual"
+    status: int = 0
+    """ENROL_USER_ACTIVE (0) or ENROL_USER_SUSPENDED (1)."""
+    timestart: int = 0
+    timeend: int = 0
+    lastaccess: int | None = None
+    """``user_lastaccess.timeaccess`` for the course; None when never."""
+    completed_activities: frozenset[int] = frozenset()
+    selfcompleted: bool = False
+    timecompleted: int | None = None
+    """``course_completions.timecompleted`` when set by the scenario (or by aggregation)."""
+    timecreated: int = 0
+
+    def active_at(self, now: int) -> bool:
+        """Status active and within timestart/timeend (the instance being enabled is the course's part)."""
+        return self.status == 0 and self.timestart <= now and (self.timeend == 0 or self.timeend > now)
 
 
 @dataclass

@@ -153,7 +153,7 @@ def _read(path: Path, source: str) -> str:
         raise ScenarioError([Problem(source, 0, "", f"cannot read: {exc}")]) from None
 
 
-_LISTS = ("users", "courses", "enrolments", "services", "tokens")
+_LISTS = ("users", "courses", "enrolments", "services", "tokens", "categories", "profilefields", "userkeys")
 _SENCE_LISTS = ("otecs", "courses", "students")
 
 

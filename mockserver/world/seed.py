@@ -8,14 +8,19 @@ from mockserver.sence.store import SenceMemoryStore
 from mockserver.world.entities import (
     GUEST_USER_ID,
     SITE_COURSE_ID,
+    Activity,
     AuthorisedUser,
+    Category,
+    CompletionRules,
     Course,
+    Criterion,
     Enrolment,
     Service,
     Token,
     User,
+    UserKey,
 )
-from mockserver.world.spec import Scenario
+from mockserver.world.spec import CourseSpec, EnrolmentSpec, Scenario
 from mockserver.world.store import MemoryStore
 
 
@@ -52,6 +57,20 @@ def build_store(scenario: Scenario, now: int) -> MemoryStore:
                 capabilities=frozenset(spec.capabilities),
                 profile=dict(spec.profile),
                 timecreated=now,
+                timemodified=now,
+                timezone=spec.timezone,
+                description=spec.description,
+                firstaccess=spec.firstaccess,
+                lastaccess=spec.lastaccess,
+                phone1=spec.phone1,
+                phone2=spec.phone2,
+                institution=spec.institution,
+                department=spec.department,
+                address=spec.address,
+                interests=spec.interests,
+                middlename=spec.middlename,
+                alternatename=spec.alternatename,
+                preferences=dict(spec.preferences),
             )
         )
     by_username = {u.username: u.id for u in users}
@@ -75,11 +94,19 @@ def build_store(scenario: Scenario, now: int) -> MemoryStore:
                 startdate=cspec.startdate,
                 enddate=cspec.enddate,
                 manualenrol=cspec.manualenrol,
+                selfenrol=cspec.selfenrol,
                 customfields=dict(cspec.customfields),
+                format=cspec.format,
+                lang=cspec.lang,
+                enablecompletion=cspec.enablecompletion,
+                timecreated=now,
+                timemodified=now,
+                activities=tuple(Activity(a.cmid, a.name, a.modname, a.tracked) for a in cspec.activities),
+                completion=_completion(cspec),
             )
         )
     by_shortname = {c.shortname: c.id for c in courses}
-    enrolments = [Enrolment(by_username[e.user], by_shortname[e.course], e.role) for e in scenario.enrolments]
+    enrolments = [_enrolment(e, by_username[e.user], by_shortname[e.course], now) for e in scenario.enrolments]
 
     services = []
     service_ids: dict[str, int] = {}
@@ -112,4 +139,42 @@ def build_store(scenario: Scenario, now: int) -> MemoryStore:
         Token(t.token, by_username[t.user], service_ids[t.service], _timestamp(t.validuntil), t.iprestriction, now)
         for t in scenario.tokens
     ]
-    return MemoryStore(users, courses, enrolments, services, tokens, sence=SenceMemoryStore(started=now))
+    categories = [Category(1, "Category 1", sortorder=10000, timemodified=now)]
+    categories = [c for c in categories if c.id not in {spec.id for spec in scenario.categories}]
+    categories += [
+        Category(c.id, c.name, c.parent, c.idnumber, c.description, c.visible, 10000 * (i + 2), c.theme, now)
+        for i, c in enumerate(scenario.categories)
+    ]
+    store = MemoryStore(
+        users, courses, enrolments, services, tokens, sence=SenceMemoryStore(started=now), categories=categories
+    )
+    for key in scenario.userkeys:
+        store.add_user_key(UserKey(key.value, by_username[key.user], key.validuntil, key.iprestriction, now))
+    return store
+
+
+_CRITERION_TYPES = {"self": 1, "date": 2, "activity": 4}
+
+
+def _completion(spec: CourseSpec) -> CompletionRules | None:
+    if spec.completion is None or not spec.completion.criteria:
+        return None
+    criteria = tuple(Criterion(_CRITERION_TYPES[c.type], c.cmid, c.date) for c in spec.completion.criteria)
+    return CompletionRules(criteria, 1 if spec.completion.aggregation == "all" else 2)
+
+
+def _enrolment(spec: EnrolmentSpec, userid: int, courseid: int, now: int) -> Enrolment:
+    return Enrolment(
+        userid,
+        courseid,
+        spec.role,
+        method=spec.method,
+        status=0 if spec.status == "active" else 1,
+        timestart=spec.timestart,
+        timeend=spec.timeend,
+        lastaccess=spec.lastaccess,
+        completed_activities=frozenset(spec.completed),
+        selfcompleted=spec.selfcompleted,
+        timecompleted=spec.timecompleted,
+        timecreated=now,
+    )

@@ -29,7 +29,7 @@ def _token_format(value: str) -> str:
 
 
 WsToken = Annotated[str, AfterValidator(_token_format)]
-Role = Literal["student", "teacher", "editingteacher", "manager"]
+Role = Literal["student", "teacher", "editingteacher", "manager", "coursecreator"]
 
 
 class UserSpec(Spec):
@@ -56,6 +56,61 @@ class UserSpec(Spec):
     profile: dict[str, str] = Field(
         default_factory=dict, description="Custom profile fields by shortname, e.g. runalumno."
     )
+    timezone: str = Field("99", description="'99' follows the server timezone.")
+    description: str = ""
+    firstaccess: int = Field(0, description="Unix time of the first access; 0 = never.")
+    lastaccess: int = Field(0, description="Unix time of the last access; 0 = never.")
+    phone1: str = ""
+    phone2: str = ""
+    institution: str = ""
+    department: str = ""
+    address: str = ""
+    interests: str = ""
+    middlename: str = ""
+    alternatename: str = ""
+    preferences: dict[str, str] = Field(default_factory=dict, description="User preferences by name.")
+
+
+class ProfileFieldSpec(Spec):
+    """A custom user profile field (``user_info_field``); values live in each user's ``profile``."""
+
+    shortname: str
+    name: str = Field("", description="Display name; the shortname when empty.")
+    datatype: Literal["text", "textarea", "menu", "checkbox", "datetime"] = "text"
+
+
+class CategorySpec(Spec):
+    """A course category (``course_categories``); the tree comes from ``parent``."""
+
+    id: int = Field(gt=0)
+    name: str
+    parent: int = Field(0, description="Parent category id; 0 = top level.")
+    idnumber: str = ""
+    description: str = ""
+    visible: bool = True
+    theme: str = ""
+
+
+class ActivitySpec(Spec):
+    """A course module; ``tracked`` means completion tracking is on for it."""
+
+    cmid: int = Field(gt=0, description="Course module id (unique in the site).")
+    name: str
+    modname: str = "page"
+    tracked: bool = True
+
+
+class CriterionSpec(Spec):
+    """A course completion criterion: ``activity`` (needs ``cmid``), ``self`` or ``date`` (needs ``date``)."""
+
+    type: Literal["self", "date", "activity"]
+    cmid: int = 0
+    date: int = Field(0, description="Unix time for the date criterion.")
+
+
+class CompletionSpec(Spec):
+    aggregation: Literal["all", "any"] = "all"
+    criteria: list[CriterionSpec] = Field(default_factory=list)
 
 
 class CourseSpec(Spec):
@@ -71,13 +126,36 @@ class CourseSpec(Spec):
     startdate: int = 0
     enddate: int = 0
     manualenrol: bool = Field(True, description="Whether an enabled manual enrolment instance exists.")
+    selfenrol: bool = Field(False, description="Whether an enabled self enrolment instance exists.")
     customfields: dict[str, str] = Field(default_factory=dict)
+    format: str = "topics"
+    lang: str = Field("", description="Forced course language; empty = none.")
+    enablecompletion: bool = False
+    activities: list[ActivitySpec] = Field(default_factory=list)
+    completion: CompletionSpec | None = Field(None, description="Course completion criteria.")
 
 
 class EnrolmentSpec(Spec):
     user: str = Field(description="Username.")
     course: str = Field(description="Course shortname.")
     role: Role = "student"
+    method: Literal["manual", "self"] = "manual"
+    status: Literal["active", "suspended"] = "active"
+    timestart: int = 0
+    timeend: int = Field(0, description="0 = no end.")
+    lastaccess: int | None = Field(None, description="Last access to the course (unix time); absent = never.")
+    completed: list[int] = Field(default_factory=list, description="Course module ids the user completed.")
+    selfcompleted: bool = False
+    timecompleted: int | None = Field(None, description="Course completion time when already completed.")
+
+
+class UserKeySpec(Spec):
+    """A pre-existing auth_userkey login key (``user_private_key``)."""
+
+    value: str = Field(min_length=1, max_length=128)
+    user: str = Field(description="Username.")
+    validuntil: int = Field(description="Unix time after which the key is expired.")
+    iprestriction: str | None = None
 
 
 class AuthorisedUserSpec(Spec):
@@ -116,6 +194,11 @@ class Fixtures(Spec):
     enrolments: list[EnrolmentSpec] = Field(default_factory=list)
     services: list[ServiceSpec] = Field(default_factory=list)
     tokens: list[TokenSpec] = Field(default_factory=list)
+    categories: list[CategorySpec] = Field(
+        default_factory=list, description="Course categories; a site always has category 1 ('Category 1')."
+    )
+    profilefields: list[ProfileFieldSpec] = Field(default_factory=list)
+    userkeys: list[UserKeySpec] = Field(default_factory=list, description="auth_userkey login keys at start.")
     sence: SenceWorld = Field(default_factory=SenceWorld)
 
 
@@ -147,6 +230,13 @@ class MoodleSettings(Spec):
         None, description="Trusted header for the client IP (getremoteaddrconf), e.g. Client-IP or X-Forwarded-For."
     )
     tokenduration: int = 12 * 7 * 86400
+    passwordpolicy: bool = Field(True, description="$CFG->passwordpolicy: new passwords must pass the rules below.")
+    minpasswordlength: int = 8
+    minpassworddigits: int = 1
+    minpasswordlower: int = 1
+    minpasswordupper: int = 1
+    minpasswordnonalphanum: int = 1
+    maxconsecutiveidentchars: int = Field(0, description="0 = no limit.")
     release: str = "4.1.10 (Build: 20240422)"
     versionnumber: str = "2022112810"
 

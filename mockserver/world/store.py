@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
-from mockserver.world.entities import Course, Enrolment, Service, Session, Token, User, UserKey
+from mockserver.world.entities import Category, Course, Enrolment, Service, Session, Token, User, UserKey
 
 T = TypeVar("T")
 
@@ -31,7 +31,12 @@ class Store(Protocol):
     def course(self, courseid: int) -> Course | None: ...
     def courses(self) -> list[Course]: ...
     def enrolments_of_user(self, userid: int) -> list[Enrolment]: ...
+    def enrolments_of_course(self, courseid: int) -> list[Enrolment]: ...
     def enrolment(self, userid: int, courseid: int) -> Enrolment | None: ...
+    def save_enrolment(self, enrolment: Enrolment) -> None: ...
+    def delete_enrolment(self, userid: int, courseid: int) -> None: ...
+    def category(self, categoryid: int) -> Category | None: ...
+    def categories(self) -> list[Category]: ...
 
     # services and tokens
     def service(self, serviceid: int) -> Service | None: ...
@@ -45,6 +50,7 @@ class Store(Protocol):
     def user_key(self, value: str) -> UserKey | None: ...
     def user_keys(self) -> list[UserKey]: ...
     def replace_user_keys(self, key: UserKey) -> None: ...
+    def add_user_key(self, key: UserKey) -> None: ...
     def delete_user_keys(self, userid: int) -> None: ...
     def consume_user_key(self, value: str) -> bool: ...
 
@@ -75,6 +81,7 @@ class MemoryStore:
         services: Iterable[Service] = (),
         tokens: Iterable[Token] = (),
         sence: SenceStore | None = None,
+        categories: Iterable[Category] = (),
     ) -> None:
         self._users: dict[int, User] = {}
         # Lookups by the fields auth_userkey and login use, so large worlds stay O(1).
@@ -82,7 +89,13 @@ class MemoryStore:
         for user in users:
             self.save_user(user)
         self._courses = {c.id: c for c in courses}
-        self._enrolments = {(e.userid, e.courseid): e for e in enrolments}
+        self._enrolments: dict[tuple[int, int], Enrolment] = {}
+        # Both directions indexed: /my/ and the WS functions never scan every enrolment.
+        self._by_user: dict[int, dict[int, Enrolment]] = {}
+        self._by_course: dict[int, dict[int, Enrolment]] = {}
+        for enrolment in enrolments:
+            self.save_enrolment(enrolment)
+        self._categories = {c.id: c for c in categories}
         self._services = {s.id: s for s in services}
         self._tokens = {t.token: t for t in tokens}
         self._keys: dict[str, UserKey] = {}
@@ -130,10 +143,31 @@ class MemoryStore:
         return sorted(self._courses.values(), key=lambda c: c.id)
 
     def enrolments_of_user(self, userid: int) -> list[Enrolment]:
-        return [e for (uid, _), e in sorted(self._enrolments.items()) if uid == userid]
+        """The user's enrolments by course id."""
+        return [e for _, e in sorted(self._by_user.get(userid, {}).items())]
+
+    def enrolments_of_course(self, courseid: int) -> list[Enrolment]:
+        """The course's enrolments by user id."""
+        return [e for _, e in sorted(self._by_course.get(courseid, {}).items())]
 
     def enrolment(self, userid: int, courseid: int) -> Enrolment | None:
         return self._enrolments.get((userid, courseid))
+
+    def save_enrolment(self, enrolment: Enrolment) -> None:
+        self._enrolments[(enrolment.userid, enrolment.courseid)] = enrolment
+        self._by_user.setdefault(enrolment.userid, {})[enrolment.courseid] = enrolment
+        self._by_course.setdefault(enrolment.courseid, {})[enrolment.userid] = enrolment
+
+    def delete_enrolment(self, userid: int, courseid: int) -> None:
+        self._enrolments.pop((userid, courseid), None)
+        self._by_user.get(userid, {}).pop(courseid, None)
+        self._by_course.get(courseid, {}).pop(userid, None)
+
+    def category(self, categoryid: int) -> Category | None:
+        return self._categories.get(categoryid)
+
+    def categories(self) -> list[Category]:
+        return sorted(self._categories.values(), key=lambda c: (c.sortorder, c.id))
 
     # services and tokens
     def service(self, serviceid: int) -> Service | None:
@@ -163,6 +197,11 @@ class MemoryStore:
 
     def replace_user_keys(self, key: UserKey) -> None:
         self.delete_user_keys(key.userid)
+        self._keys[key.value] = key
+        self._keys_by_user.setdefault(key.userid, set()).add(key.value)
+
+    def add_user_key(self, key: UserKey) -> None:
+        """Keep the user's other keys (a scenario may start with several rows for one user)."""
         self._keys[key.value] = key
         self._keys_by_user.setdefault(key.userid, set()).add(key.value)
 

@@ -121,6 +121,7 @@ def test_world_view(server: ServerFactory) -> None:
         "clock",
         "users",
         "courses",
+        "categories",
         "tokens",
         "keys",
         "sessions",
@@ -138,10 +139,39 @@ def test_world_view(server: ServerFactory) -> None:
             "service": "User key authentication web service",
             "validuntil": None,
             "iprestriction": "",
+        },
+        {
+            "token": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+            "user": "admin",
+            "service": "Integration service",
+            "validuntil": None,
+            "iprestriction": "",
+        },
+    ]
+    assert users["alumno1"]["confirmed"] is True and users["alumno1"]["lang"] == "es"
+    assert users["alumno1"]["timezone"] == "99" and users["alumno1"]["city"] == ""
+    course = next(c for c in world["courses"] if c["id"] == 2)
+    alumno1 = next(e for e in course["enrolled"] if e["user"] == "alumno1")
+    assert (alumno1["userid"], alumno1["role"], alumno1["method"], alumno1["status"]) == (3, "student", "manual", 0)
+    assert (course["manualenrol"], course["format"], course["customfields"]["codsence"]) == (
+        True,
+        "topics",
+        "1238008244",
+    )
+    timemodified = world["categories"][0].pop("timemodified")
+    assert 0 < timemodified <= world["clock"]["time"]
+    assert world["categories"] == [
+        {
+            "id": 1,
+            "name": "Category 1",
+            "parent": 0,
+            "idnumber": "",
+            "description": "",
+            "visible": True,
+            "sortorder": 10000,
+            "theme": "",
         }
     ]
-    course = next(c for c in world["courses"] if c["id"] == 2)
-    assert {"user": "alumno1", "role": "student"} in course["enrolled"]
     assert world["sence"] == {"sessions": [], "attendance": []}
     assert admin(h, "GET", "/tenants/w/world/sence").json() == {"sessions": [], "attendance": []}
     url = login_url(h, "/t/w")

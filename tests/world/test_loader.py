@@ -31,7 +31,10 @@ def test_demo_world_has_the_documented_values() -> None:
     assert userkey["mappingfield"] == "username"
     assert userkey["keylifetime"] == 60
     assert userkey["iprestriction"] is False
-    assert [t.token for t in scenario.tokens] == ["d1c2b3a4e5f60718293a4b5c6d7e8f90"]
+    assert [(t.token, t.service) for t in scenario.tokens] == [
+        ("d1c2b3a4e5f60718293a4b5c6d7e8f90", "User key authentication web service"),
+        ("0f1e2d3c4b5a69788796a5b4c3d2e1f0", "integration"),
+    ]
     assert {u.username for u in scenario.users} == {"admin", "alumno1", "alumno2", "docente1"}
     alumno1 = next(u for u in scenario.users if u.username == "alumno1")
     assert (alumno1.firstname, alumno1.lastname, alumno1.profile) == ("Ana", "Pérez", {"runalumno": "12345678-5"})

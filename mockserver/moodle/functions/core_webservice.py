@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
-from mockserver.moodle.params import strip_tags
+from mockserver.moodle.domain.formatting import format_string
 from mockserver.moodle.webservice.description import DEFAULT, OPTIONAL, Multiple, Single, Value
 from mockserver.moodle.webservice.registry import Call, ExternalFunction
-
-_LONE_AMPERSAND = re.compile(r"&(?![a-zA-Z0-9#]{1,8};)")
 
 # 4.1 advanced features, in the order core lists them, with a fresh site's values.
 ADVANCED_FEATURES = (
@@ -85,11 +82,6 @@ def parameters(_site: Any) -> Single:
             )
         }
     )
-
-
-def format_string(text: str) -> str:
-    """``format_string()`` with default options: lone ``&`` escaped, tags stripped, ``<``/``>`` escaped."""
-    return strip_tags(_LONE_AMPERSAND.sub("&amp;", text)).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _function_version(site_version: str, name: str) -> str:

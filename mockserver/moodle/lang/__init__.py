@@ -32,6 +32,10 @@ def get_string(identifier: str, component: str = "moodle", a: object = None, lan
     key = (component, identifier)
     loaded = tables()
     text = loaded.get(lang, {}).get(key) or loaded["en"][key]
-    if a is not None:
+    if isinstance(a, dict):
+        # ``{$a->name}`` placeholders; a missing one stays literal, as PHP leaves it.
+        for name, value in a.items():
+            text = text.replace(f"{{$a->{name}}}", str(value))
+    elif a is not None:
         text = text.replace("{$a}", str(a))
     return text

@@ -45,8 +45,51 @@ STRINGS: dict[tuple[str, str], str] = {
     ("error", "invalidsesskey"): ("Your session has most likely timed out. Please log in again."),
     ("error", "invalidcourseid"): "You are trying to use an invalid course ID",
     ("error", "generalexceptionmessage"): "Exception - {$a}",
+    ("error", "invaliduser"): "Invalid user",
+    ("error", "usernotupdatedadmin"): "Cannot update admin accounts",
+    ("error", "dmlwriteexception"): "Error writing to database",
+    ("error", "cannotviewreport"): "You cannot view this report",
+    ("error", "suspended"): "Suspended account",
+    ("error", "userdeleted"): "This user account has been deleted",
+    ("webservice", "errorcoursecontextnotvalid"): (
+        "You cannot execute functions in the course context (course id:{$a->courseid}). "
+        "The context error message was: {$a->message}"
+    ),
+    ("webservice", "criteriaerror"): "Missing permissions to search on a criterion.",
+    ("admin", "accessdenied"): "Access denied",
+    ("completion", "notenroled"): "You are not enrolled in this course",
+    ("completion", "usernotenroled"): "User is not enrolled in this course",
+    ("completion", "nocriteriaset"): "No completion criteria set for this course",
+    ("completion", "activitiescompleted"): "Activity completion",
+    ("completion", "selfcompletion"): "Self completion",
+    ("completion", "datepassed"): "Date passed",
+    ("completion", "remainingenroleduntildate"): "Remaining enrolled until a specified date",
+    ("completion", "markingyourselfcomplete"): "Marking yourself complete",
+    ("enrol_manual", "wsusercannotassign"): (
+        "You don't have the permission to assign this role ({$a->roleid}) to this user ({$a->userid}) "
+        "in this course ({$a->courseid})."
+    ),
+    ("enrol_manual", "wsnoinstance"): (
+        "Manual enrolment plugin instance doesn't exist or is disabled for the course (id = {$a->courseid})"
+    ),
+    ("enrol_manual", "wscannotenrol"): "Plugin instance cannot manually enrol a user in the course id = {$a->courseid}",
+    ("enrol_manual", "manualpluginnotinstalled"): 'The "Manual" plugin has not yet been installed',
+    ("moodle", "yes"): "Yes",
+    ("moodle", "no"): "No",
+    ("moodle", "date"): "Date",
     # capability display names (role.php / access.php)
     ("role", "webservice/rest:use"): "Use REST protocol",
+    ("role", "moodle/user:create"): "Create users",
+    ("role", "moodle/user:update"): "Update user profiles",
+    ("role", "moodle/user:viewdetails"): "View user profiles",
+    ("role", "moodle/user:viewalldetails"): "View user full information",
+    ("role", "moodle/course:view"): "View courses without participation",
+    ("role", "moodle/course:viewparticipants"): "View participants",
+    ("role", "moodle/course:update"): "Update course settings",
+    ("role", "moodle/category:manage"): "Manage course categories",
+    ("role", "enrol/manual:enrol"): "Enrol users",
+    ("role", "enrol/manual:unenrol"): "Unenrol users from the course",
+    ("role", "report/completion:view"): "View course completion report",
     # page chrome (moodle.php)
     ("moodle", "login"): "Log in",
     ("moodle", "logout"): "Log out",

@@ -15,6 +15,8 @@ STRINGS: dict[tuple[str, str], str] = {
     ),
     ("error", "invalidrecord"): "No se puede encontrar registro de datos en la tabla {$a} de la base de datos.",
     ("error", "passwordisexpired"): "La contraseña está caduca",
+    ("moodle", "yes"): "Sí",
+    ("moodle", "no"): "No",
     # page chrome (moodle.php, es)
     ("moodle", "login"): "Acceder",
     ("moodle", "logout"): "Salir",

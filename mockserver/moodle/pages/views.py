@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockserver.moodle.auth import authenticate_user_login
+from mockserver.moodle.domain.enrolments import active_courses, active_enrolment
 from mockserver.moodle.errors import DmlMissingRecordException, MoodleException
 from mockserver.moodle.lang import get_string
 from mockserver.moodle.pages.http import error_page, page_context, page_lang, redirect, script_path
@@ -72,12 +73,7 @@ async def login_index(request: Request) -> Response:
 
 
 def _visible_courses(site: Site, user: User) -> list[Course]:
-    courses = []
-    for enrolment in site.store.enrolments_of_user(user.id):
-        course = site.store.course(enrolment.courseid)
-        if course is not None:
-            courses.append(course)
-    return courses
+    return active_courses(site, user.id)
 
 
 async def my_index(request: Request) -> Response:
@@ -113,7 +109,7 @@ async def course_view(request: Request) -> Response:
     assert user is not None
     if course.id == SITE_COURSE_ID:
         return redirect(site, browser, f"{site.wwwroot}/")
-    enrolment = site.store.enrolment(user.id, course.id)
+    enrolment = active_enrolment(site, user.id, course.id)
     if enrolment is None and not user.siteadmin:
         return redirect(site, browser, f"{site.wwwroot}/enrol/index.php?id={course.id}")
     gated = await hooks.course_view(CoursePage(site, browser, params, user=user, course=course, enrolment=enrolment))

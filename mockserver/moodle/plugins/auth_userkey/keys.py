@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import replace
 from typing import Any
 
+from mockserver.moodle.domain.users import email_taken, php_loose_equal, username_taken
 from mockserver.moodle.errors import InvalidParameterException
 from mockserver.moodle.params import php_empty, php_intval, validate_email
 from mockserver.moodle.plugins.auth_userkey.settings import config
@@ -39,23 +39,15 @@ def _validate_user_data(site: Site, data: dict[str, Any]) -> None:
         raise InvalidParameterException('Required parameter "ip" is not set.')
 
 
-def _email_taken(site: Site, email: str, exclude: int | None = None) -> bool:
-    return any(u.id != exclude for u in site.store.find_users("email", email))
-
-
-def _username_taken(site: Site, username: str | None, exclude: int | None = None) -> bool:
-    return username is not None and any(u.id != exclude for u in site.store.find_users("username", username))
-
-
 def _create_user(site: Site, data: dict[str, Any]) -> User:
     missing = [name for name in _CREATE_REQUIRED if php_empty(data.get(name))]
     if missing:
         raise InvalidParameterException(f"Unable to create user, missing value(s): {','.join(missing)}")
-    if _username_taken(site, data["username"]):
+    if username_taken(site, data["username"]):
         raise InvalidParameterException(f"Username already exists: {data['username']}")
     if not validate_email(data["email"]):
         raise InvalidParameterException(f"Email address is invalid: {data['email']}")
-    if not site.cfg.allowaccountssameemail and _email_taken(site, data["email"]):
+    if not site.cfg.allowaccountssameemail and email_taken(site, data["email"]):
         raise InvalidParameterException(f"Email address already exists: {data['email']}")
     user = User(
         id=site.store.next_user_id(),
@@ -72,32 +64,19 @@ def _create_user(site: Site, data: dict[str, Any]) -> User:
     return site.store.add_user(user)
 
 
-_PHP_NUMERIC = re.compile(r"[ \t\n\r\v\f]*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\v\f]*")
-
-
-def php_loose_equal(new: Any, old: Any) -> bool:
-    """PHP 8 ``==`` between two strings: numeric strings compare as numbers, others exactly."""
-    if new is None:
-        return old in (None, "")
-    a, b = str(new), str(old)
-    if _PHP_NUMERIC.fullmatch(a) and _PHP_NUMERIC.fullmatch(b):
-        return float(a) == float(b)
-    return a == b
-
-
 def _update_user(site: Site, user: User, data: dict[str, Any]) -> User:
     changes = {name: data[name] for name in _PROFILE_FIELDS if name in data}
     changes["auth"] = "userkey"
     if all(php_loose_equal(value, getattr(user, name)) for name, value in changes.items()):
         return user
     username = changes.get("username")
-    if username is not None and not php_loose_equal(username, user.username) and _username_taken(site, username):
+    if username is not None and not php_loose_equal(username, user.username) and username_taken(site, username):
         raise InvalidParameterException(f"Username already exists: {username}")
     email = changes.get("email")
     if email is None or not validate_email(str(email)):
         raise InvalidParameterException(f"Email address is invalid: {'' if email is None else email}")
     email = str(email)
-    if not site.cfg.allowaccountssameemail and not php_loose_equal(email, user.email) and _email_taken(site, email):
+    if not site.cfg.allowaccountssameemail and not php_loose_equal(email, user.email) and email_taken(site, email):
         raise InvalidParameterException(f"Email address already exists: {email}")
     updated = replace(
         user,
