@@ -3,12 +3,14 @@
 Why raw: an HTTP client normalises what it sends (encodes the path, refuses odd methods and bytes),
 and the fuzz wants exactly the inputs uvicorn can deliver: any token as method, a percent-encoded
 path (decoded as uvicorn does), raw query bytes, header values with non-ASCII bytes, bodies in
-several chunks. One event loop serves every case, so a long run costs no loop per request.
+several chunks. One event loop, on its own thread (the thread running the tests may already have a
+loop, e.g. Playwright's), serves every case: a long run costs no loop per request.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -68,15 +70,21 @@ class Driver:
     def __init__(self, app: MockServerApp) -> None:
         self.app = app
         self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="fuzz-driver", daemon=True)
+        self._thread.start()
         self._http = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app, client=CLIENT), base_url="http://testserver"
         )
 
     def run(self, make: Callable[[], Awaitable[Any]]) -> Any:
-        return self.loop.run_until_complete(make())
+        async def call() -> Any:
+            return await make()
+
+        return asyncio.run_coroutine_threadsafe(call(), self.loop).result()
 
     def send(self, case: Case) -> Outcome:
-        return self.loop.run_until_complete(self._send(case))
+        outcome: Outcome = asyncio.run_coroutine_threadsafe(self._send(case), self.loop).result()
+        return outcome
 
     def http(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """An ordinary client request on the same loop (for the demo flow and world snapshots)."""
@@ -85,6 +93,8 @@ class Driver:
 
     def close(self) -> None:
         self.run(self._http.aclose)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
         self.loop.close()
 
     async def _send(self, case: Case) -> Outcome:

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.fuzz import moodle
+from tests.fuzz import moodle, sence
 from tests.fuzz.asgi import Case, Driver
 from tests.fuzz.strategies import Context
 from tests.fuzz.world import Writes, login_cookie, stable_view
@@ -51,3 +51,7 @@ class Session:
 def moodle_cases(session: Session) -> st.SearchStrategy[Case]:
     ctx = session.ctx
     return st.one_of(moodle.page_cases(ctx), moodle.rest_cases(session.driver.app, ctx), moodle.token_php_cases(ctx))
+
+
+def sence_cases(session: Session) -> st.SearchStrategy[Case]:
+    return sence.sence_cases(session.ctx)

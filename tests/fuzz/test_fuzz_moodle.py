@@ -8,7 +8,14 @@ import pytest
 from tests.fuzz import engine
 from tests.fuzz.record import Recorder
 from tests.fuzz.targets import VARIANTS, Session, moodle_cases
-from tests.fuzz.world import assert_world_kept, harness, moodle_flow, reset_gives_the_scenario, stable_view
+from tests.fuzz.world import (
+    assert_world_kept,
+    harness,
+    moodle_flow,
+    read_backs_work,
+    reset_gives_the_scenario,
+    stable_view,
+)
 
 EXAMPLES = 300
 
@@ -22,6 +29,7 @@ def test_moodle_routes_survive_the_fuzz(variant: str) -> None:
         assert sum(recorder.cases.values()) >= EXAMPLES
         tenant = session.driver.app.tenants.default
         assert_world_kept(session.before, stable_view(tenant), session.writes)
+        read_backs_work(session.driver)
         if not session.writes.users:
             moodle_flow(harness(session.driver))
         reset_gives_the_scenario(session.driver, session.initial)

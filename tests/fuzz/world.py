@@ -143,6 +143,24 @@ def reset_gives_the_scenario(driver: Driver, initial: dict[str, Any], tenant: st
     assert timeless(stable_view(found)) == timeless(initial)
 
 
+def read_backs_work(driver: Driver, tenant: str = "default") -> None:
+    """Everything that reads the fuzzed traffic back answers: journal (JSON and text), dashboard,
+    world views, verify, the tenant list."""
+    for path in (
+        f"/__mock/tenants/{tenant}/journal",
+        f"/__mock/tenants/{tenant}/journal?format=text",
+        f"/__mock/tenants/{tenant}/world",
+        f"/__mock/tenants/{tenant}/world/sence",
+        f"/__mock/tenants/{tenant}/world/keys?all=1",
+        "/__mock/tenants",
+        "/__mock/dashboard",
+    ):
+        response = driver.http("GET", path)
+        assert response.status_code == 200, (path, response.text[:500])
+    verified = driver.http("POST", f"/__mock/tenants/{tenant}/verify", json={"path": "/*", "at_least": 0})
+    assert verified.status_code == 200, verified.text
+
+
 def login_cookie(driver: Driver) -> bytes:
     """A live browser session of alumno1 (so page cases reach logged-in code)."""
     h = harness(driver)
