@@ -131,7 +131,9 @@ def startup(runs: int) -> dict[str, float]:
         port = free_port()
         began = time.perf_counter()
         process = start(
-            [*MOCKSERVER, "serve", "--scenario", "scenarios/demo.yaml", "--port", str(port)], port, "/__mock/ready"
+            [*MOCKSERVER, "serve", "--quiet", "--scenario", "scenarios/demo.yaml", "--port", str(port)],
+            port,
+            "/__mock/ready",
         )
         ready.append(time.perf_counter() - began)
         stop(process)
@@ -184,7 +186,9 @@ def main() -> int:
             scenario, keys = bench_world(Path(tmp), args.users)
             port = free_port()
             servers["mock"] = start(
-                [*MOCKSERVER, "serve", "--scenario", str(scenario), "--port", str(port)], port, "/__mock/ready"
+                [*MOCKSERVER, "serve", "--quiet", "--scenario", str(scenario), "--port", str(port)],
+                port,
+                "/__mock/ready",
             )
             base = f"http://127.0.0.1:{port}"
             mock = servers["mock"].pid
