@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.fuzz import moodle, sence
+from tests.fuzz import admin, moodle, sence
 from tests.fuzz.asgi import Case, Driver
 from tests.fuzz.strategies import Context
 from tests.fuzz.world import Writes, login_cookie, stable_view
@@ -55,3 +55,34 @@ def moodle_cases(session: Session) -> st.SearchStrategy[Case]:
 
 def sence_cases(session: Session) -> st.SearchStrategy[Case]:
     return sence.sence_cases(session.ctx)
+
+
+MAX_EXTRA_TENANTS = 12
+"""Tenants the fuzz's own POST /tenants may leave behind before the run removes them (each holds a world)."""
+
+
+@dataclass
+class AdminSession:
+    """The admin API under fuzz: its cases target the tenant ``fuzz`` (re-created when a case deletes
+    it), unknown names and the server-wide faults; the default tenant is the witness left alone."""
+
+    session: Session = field(default_factory=Session)
+
+    def __post_init__(self) -> None:
+        self.ensure_tenant()
+
+    @property
+    def driver(self) -> Driver:
+        return self.session.driver
+
+    def ensure_tenant(self) -> None:
+        state = self.driver.app.admin
+        if self.driver.app.tenants.get(admin.FUZZ_TENANT) is None:
+            response = self.driver.http("POST", "/__mock/tenants", json={"name": admin.FUZZ_TENANT})
+            assert response.status_code == 201, response.text
+        extra = [t.name for t in state.tenants.all() if t.name not in ("default", admin.FUZZ_TENANT)]
+        for name in extra[: max(0, len(extra) - MAX_EXTRA_TENANTS)]:
+            state.delete(name)
+
+    def close(self) -> None:
+        self.session.close()
