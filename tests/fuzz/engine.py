@@ -18,15 +18,31 @@ Observer = Callable[[Case, Outcome], None]
 
 def run(
     driver: Driver,
-    cases: st.SearchStrategy[Case],
+    targets: list[st.SearchStrategy[Case]],
     recorder: Recorder,
     examples: int,
     seed: int = 0,
     observe: Observer | None = None,
     before: Callable[[], None] | None = None,
 ) -> None:
-    """``examples`` cases, the same ones for the same seed; a strict recorder makes hypothesis shrink
-    the first bad case to a minimal one. ``before`` runs ahead of each case (e.g. re-create a tenant)."""
+    """``examples`` cases shared evenly by the targets (one hypothesis run each: its choice among
+    many branches of a ``one_of`` is far from even), the same cases for the same seed; a strict
+    recorder makes hypothesis shrink the first bad case to a minimal one. ``before`` runs ahead of
+    each case (e.g. re-create a tenant)."""
+    each = -(-examples // len(targets))
+    for index, cases in enumerate(targets):
+        _run_one(driver, cases, recorder, each, seed * 1000 + index, observe, before)
+
+
+def _run_one(
+    driver: Driver,
+    cases: st.SearchStrategy[Case],
+    recorder: Recorder,
+    examples: int,
+    seed: int,
+    observe: Observer | None,
+    before: Callable[[], None] | None,
+) -> None:
 
     @hypothesis_seed(seed)
     @settings(

@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
-    parser.add_argument("--chunk", type=int, default=2_000, help="hypothesis examples per chunk")
+    parser.add_argument("--chunk", type=int, default=10_000, help="cases per chunk (shared by the targets)")
     args = parser.parse_args(argv)
     jobs = plan(args.cases, args.seed, args.chunk)
     started = time.monotonic()

@@ -37,11 +37,11 @@ class SchemaStrategies:
 
     def of(self, schema: dict[str, Any], depth: int = 0) -> Json:
         """A value for ``schema``; one draw in ten at each level is anything at all."""
-        wrong = ANY_JSON if depth < 6 else _scalars
+        wrong = ANY_JSON if depth < 3 else _scalars
         return st.one_of(*[self._valid(schema, depth)] * 9, wrong)
 
     def _valid(self, schema: dict[str, Any], depth: int) -> Json:
-        if depth > 7:
+        if depth > 4:
             return _scalars
         if "$ref" in schema:
             return self.ref(schema["$ref"])
@@ -60,7 +60,7 @@ class SchemaStrategies:
         if kind == "object":
             return self._object(schema, depth)
         if kind == "array":
-            return st.lists(self.of(schema.get("items", {}), depth + 1), max_size=3)
+            return st.lists(self.of(schema.get("items", {}), depth + 1), max_size=2)
         if kind == "string":
             return self._string(schema)
         if kind == "integer":
@@ -90,7 +90,7 @@ class SchemaStrategies:
         def build(draw: st.DrawFn) -> dict[str, Any]:
             chosen = [n for n in names if n in required and draw(st.integers(0, 19))]
             if names:
-                chosen += draw(st.lists(st.sampled_from(names), max_size=min(4, len(names)), unique=True))
+                chosen += draw(st.lists(st.sampled_from(names), max_size=min(3, len(names)), unique=True))
             value = {name: draw(self.of(properties[name], depth + 1)) for name in dict.fromkeys(chosen)}
             if isinstance(extra, dict) and draw(st.integers(0, 3)) == 0:
                 value[draw(st.text(max_size=8))] = draw(self.of(extra, depth + 1))

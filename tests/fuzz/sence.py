@@ -37,7 +37,7 @@ def _fields(names: list[str]) -> st.SearchStrategy[Pairs]:
     return build()
 
 
-def sence_cases(ctx: Context) -> st.SearchStrategy[Case]:
+def sence_cases(ctx: Context) -> list[st.SearchStrategy[Case]]:
     ctx = Context(vocab=ctx.vocab + VOCAB, cookies=ctx.cookies)
     cases = []
     for env in ("rce", "rcetest"):
@@ -48,11 +48,11 @@ def sence_cases(ctx: Context) -> st.SearchStrategy[Case]:
             cased = mixed_case(path).flatmap(
                 lambda p, e=endpoint: request(f"sence /*/Registro/{e} (any case)", p, ("POST",), NAMES, ctx)
             )
-            cases += [same, same, cased]
+            cases += [same, cased]
     for path in ("/rce/registro", "/rce/registro.json"):
         cases.append(request(f"sence {path}", path, ("GET",), NAMES, ctx))
     for path, methods in BLOCK.items():
         cases.append(
             request(f"block_sence {path}", path, methods, NAMES, ctx, _fields([*CLOSE_CALLBACK, "IdSesionSence"]))
         )
-    return st.one_of(*cases)
+    return cases

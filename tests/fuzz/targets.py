@@ -48,12 +48,12 @@ class Session:
         self.driver.close()
 
 
-def moodle_cases(session: Session) -> st.SearchStrategy[Case]:
+def moodle_cases(session: Session) -> list[st.SearchStrategy[Case]]:
     ctx = session.ctx
-    return st.one_of(moodle.page_cases(ctx), moodle.rest_cases(session.driver.app, ctx), moodle.token_php_cases(ctx))
+    return [*moodle.page_cases(ctx), *moodle.rest_cases(session.driver.app, ctx), moodle.token_php_cases(ctx)]
 
 
-def sence_cases(session: Session) -> st.SearchStrategy[Case]:
+def sence_cases(session: Session) -> list[st.SearchStrategy[Case]]:
     return sence.sence_cases(session.ctx)
 
 
