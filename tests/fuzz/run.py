@@ -50,12 +50,23 @@ def _chunks(job: Job) -> list[tuple[int, int]]:
     return [(size, job.seed * 1_000_003 + i) for i, size in enumerate(sizes)]
 
 
+def _progress(job: Job, recorder: Recorder) -> None:
+    """A line per chunk, so a run cut short still tells what it tried."""
+    done = sum(recorder.cases.values())
+    fives = sum(n for c in recorder.statuses.values() for s, n in c.items() if s >= 500)
+    print(
+        f"  {job.surface}/{job.variant}: {done}/{job.cases} cases, 5xx: {fives}, failures: {len(recorder.failures)}",
+        flush=True,
+    )
+
+
 def _protocol(job: Job, recorder: Recorder) -> None:
     session = Session(job.variant)
     cases = moodle_cases(session) if job.surface == "moodle" else sence_cases(session)
     try:
         for size, seed in _chunks(job):
             engine.run(session.driver, cases, recorder, size, seed, observe=session.writes.observe)
+            _progress(job, recorder)
         assert_world_kept(session.before, stable_view(session.driver.app.tenants.default), session.writes)
         read_backs_work(session.driver)
         flow = moodle_flow if job.surface == "moodle" else sence_flow
@@ -74,6 +85,7 @@ def _admin(job: Job, recorder: Recorder) -> None:
         before = stable_view(driver.app.tenants.default)
         for size, seed in _chunks(job):
             engine.run(driver, admin_cases(), recorder, size, seed, before=fuzz.ensure_tenant)
+            _progress(job, recorder)
         fuzz.ensure_tenant()
         assert stable_view(driver.app.tenants.default) == before, "the default tenant changed"
         read_backs_work(driver, FUZZ_TENANT)
@@ -114,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
-    parser.add_argument("--chunk", type=int, default=10_000, help="cases per chunk (shared by the targets)")
+    parser.add_argument("--chunk", type=int, default=2_000, help="cases per chunk (shared by the targets)")
     args = parser.parse_args(argv)
     jobs = plan(args.cases, args.seed, args.chunk)
     started = time.monotonic()
