@@ -1,8 +1,10 @@
 """State behind one interface.
 
-``Store`` lists the operations the domain needs; ``MemoryStore`` is the default backend. A shared
-backend (e.g. Redis) implements the same protocol so several workers can serve one world; every
-operation that must be atomic across workers is a single method (``consume_user_key``).
+``Store`` lists the operations the domain needs; ``MemoryStore`` holds the world a scenario
+describes and hands what changes at run time (keys, sessions, tokens) to its ``RuntimeState``
+(``mockserver.world.runtime``), in memory by default or shared (Redis) so several workers can
+serve one world; every operation that must be atomic across workers is a single method there
+(``consume_user_key``).
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
 from mockserver.world.entities import Category, Course, Enrolment, Service, Session, Token, User, UserKey
+from mockserver.world.runtime import MemoryRuntime, RuntimeState
 
 T = TypeVar("T")
 
 
 class Store(Protocol):
     sence: SenceStore
+    runtime: RuntimeState
+    """Keys, sessions and tokens (``mockserver.world.runtime``); the methods below delegate to it."""
 
     # users
     def user(self, userid: int) -> User | None: ...
@@ -82,6 +87,7 @@ class MemoryStore:
         tokens: Iterable[Token] = (),
         sence: SenceStore | None = None,
         categories: Iterable[Category] = (),
+        runtime: RuntimeState | None = None,
     ) -> None:
         self._users: dict[int, User] = {}
         # Lookups by the fields auth_userkey and login use, so large worlds stay O(1).
@@ -97,10 +103,12 @@ class MemoryStore:
             self.save_enrolment(enrolment)
         self._categories = {c.id: c for c in categories}
         self._services = {s.id: s for s in services}
-        self._tokens = {t.token: t for t in tokens}
-        self._keys: dict[str, UserKey] = {}
-        self._keys_by_user: dict[int, set[str]] = {}
-        self._sessions: dict[str, Session] = {}
+        if runtime is None:
+            runtime = MemoryRuntime(tokens)
+        else:
+            for token in tokens:
+                runtime.add_token(token)
+        self.runtime: RuntimeState = runtime
         self.sence: SenceStore = sence if sence is not None else SenceMemoryStore()
         self._plugin_state: dict[str, Any] = {}
 
@@ -169,66 +177,55 @@ class MemoryStore:
     def categories(self) -> list[Category]:
         return sorted(self._categories.values(), key=lambda c: (c.sortorder, c.id))
 
-    # services and tokens
+    # services
     def service(self, serviceid: int) -> Service | None:
         return self._services.get(serviceid)
 
     def services(self) -> list[Service]:
         return sorted(self._services.values(), key=lambda s: s.id)
 
+    # what changes at run time: delegated to the runtime state (shared between processes or not)
     def token(self, value: str) -> Token | None:
-        return self._tokens.get(value)
+        return self.runtime.token(value)
 
     def tokens(self) -> list[Token]:
-        return list(self._tokens.values())
+        return self.runtime.tokens()
 
     def add_token(self, token: Token) -> None:
-        self._tokens[token.token] = token
+        self.runtime.add_token(token)
 
     def delete_token(self, value: str) -> None:
-        self._tokens.pop(value, None)
+        self.runtime.delete_token(value)
 
-    # keys
     def user_key(self, value: str) -> UserKey | None:
-        return self._keys.get(value)
+        return self.runtime.user_key(value)
 
     def user_keys(self) -> list[UserKey]:
-        return sorted(self._keys.values(), key=lambda k: (k.userid, k.timecreated))
+        return self.runtime.user_keys()
 
     def replace_user_keys(self, key: UserKey) -> None:
-        self.delete_user_keys(key.userid)
-        self._keys[key.value] = key
-        self._keys_by_user.setdefault(key.userid, set()).add(key.value)
+        self.runtime.replace_user_keys(key)
 
     def add_user_key(self, key: UserKey) -> None:
-        """Keep the user's other keys (a scenario may start with several rows for one user)."""
-        self._keys[key.value] = key
-        self._keys_by_user.setdefault(key.userid, set()).add(key.value)
+        self.runtime.add_user_key(key)
 
     def delete_user_keys(self, userid: int) -> None:
-        for value in self._keys_by_user.pop(userid, set()):
-            self._keys.pop(value, None)
+        self.runtime.delete_user_keys(userid)
 
     def consume_user_key(self, value: str) -> bool:
-        """Delete every key of the key's user if ``value`` is still live; False if already gone."""
-        key = self._keys.get(value)
-        if key is None:
-            return False
-        self.delete_user_keys(key.userid)
-        return True
+        return self.runtime.consume_user_key(value)
 
-    # sessions
     def session(self, sid: str) -> Session | None:
-        return self._sessions.get(sid)
+        return self.runtime.session(sid)
 
     def save_session(self, session: Session) -> None:
-        self._sessions[session.sid] = session
+        self.runtime.save_session(session)
 
     def delete_session(self, sid: str) -> None:
-        self._sessions.pop(sid, None)
+        self.runtime.delete_session(sid)
 
     def sessions_of_user(self, userid: int) -> list[Session]:
-        return [s for s in self._sessions.values() if s.userid == userid]
+        return self.runtime.sessions_of_user(userid)
 
     # plugins' own tables
     def plugin_state(self, name: str, factory: Callable[[], T]) -> T:
