@@ -90,4 +90,7 @@ def create_drupal_app(main_app: MockServerApp, public_url: str | None = None, mo
     starlette.state.tenants = main_app.tenants
     starlette.state.drupal_url = public_url
     starlette.state.moodle_url = moodle_url
+    if public_url:
+        # auth_drupalservices with an empty host_uri calls this site (mockserver serve --drupal-port).
+        main_app.starlette.state.drupal_url = public_url.rstrip("/")
     return KeepRawSend(TenantDispatch(main_app.instrumented(starlette), main_app.tenants))

@@ -40,7 +40,8 @@ class OutcomeSpec(_Spec):
         "forbidden: HTTP 403; malformed: HTTP 200 with a cut-off JSON body."
     )
     delay: float = Field(30.0, ge=0, le=300, description="Seconds a slow answer waits.")
-    times: int | None = Field(None, ge=1, description="Only the first N matching calls; absent = always.")
+    after: int = Field(0, ge=0, description="Let the first N matching calls through first.")
+    times: int | None = Field(None, ge=1, description="Only N matching calls (after `after`); absent = always.")
 
 
 class DrupalScenario(_Spec):

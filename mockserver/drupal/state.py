@@ -45,7 +45,7 @@ class DrupalState:
     private_key: str = field(default_factory=lambda: secrets.token_hex(16))
     sessions: OrderedDict[str, DrupalSession] = field(default_factory=OrderedDict)
     fired: dict[int, int] = field(default_factory=dict)
-    """Outcome index -> how many times it has answered (for ``times``)."""
+    """Outcome index -> how many matching calls it has seen (for ``after`` and ``times``)."""
 
     @classmethod
     def from_spec(cls, spec: DrupalScenario, now: int) -> DrupalState:
@@ -87,10 +87,12 @@ class DrupalState:
         for index, outcome in enumerate(outcomes):
             if outcome.call not in ("any", call):
                 continue
-            used = self.fired.get(index, 0)
-            if outcome.times is not None and used >= outcome.times:
+            seen = self.fired.get(index, 0)
+            if outcome.times is not None and seen >= outcome.after + outcome.times:
                 continue
-            self.fired[index] = used + 1
+            self.fired[index] = seen + 1
+            if seen < outcome.after:
+                continue
             return outcome
         return None
 

@@ -34,6 +34,7 @@ class World:
             self.moodle_url = self.moodle_server.url
             self.drupal_server = ThreadedServer(create_drupal_app(self.app, moodle_url=self.moodle_url))
             self.drupal_url = self.drupal_server.url
+            self.app.starlette.state.drupal_url = self.drupal_url  # what `serve --drupal-port` does
             self.closers += [self.drupal_server.stop, self.moodle_server.stop]
             self.drupal: InProcessClient | httpx.Client = httpx.Client(base_url=self.drupal_url)
             self.moodle: InProcessClient | httpx.Client = httpx.Client(base_url=self.moodle_url)
@@ -56,6 +57,16 @@ class World:
         spec = self.tenant.scenario.drupal
         host = httpx.URL(self.drupal_url).host
         return session_name(spec, self.drupal_url, host)
+
+    def drupal_cookie(self, name: str = ANA[0], password: str = ANA[1]) -> dict[str, str]:
+        """Log in on Drupal; its session cookie joins Moodle's jar. Returns the Cookie header for Drupal calls."""
+        response = self.drupal_login(name, password)
+        assert response.status_code == 302, response.text
+        sid = response.headers["set-cookie"].split(";", 1)[0].split("=", 1)[1]
+        self.drupal.cookies.clear()
+        # the browser's cookie jar: the Drupal session cookie also goes to Moodle (a shared cookie domain)
+        self.moodle.cookies.set(self.cookie_name, sid)
+        return {"Cookie": f"{self.cookie_name}={sid}"}
 
     def drupal_login(self, name: str = ANA[0], password: str = ANA[1], **query: str) -> httpx.Response:
         return self.drupal.post("/user/login", params=query, data={"name": name, "pass": password})
