@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import anyio
 import httpx
 import pytest
 
@@ -24,7 +23,7 @@ from mockserver.accesslog import AccessLog
 from mockserver.app import create_app
 from mockserver.cli import main
 from mockserver.config import ServerConfig
-from tests.harness import DEMO, DEMO_TOKEN, REST
+from tests.harness import DEMO, DEMO_TOKEN, REST, run_async
 from tests.testing.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +114,7 @@ def test_access_log_line_masks_secrets() -> None:
             await client.get(REST, params={"wstoken": DEMO_TOKEN, "wsfunction": "core_webservice_get_site_info"})
             await client.get("/login/index.php")
 
-    anyio.run(requests)
+    run_async(requests)
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     assert re.fullmatch(
