@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -12,6 +12,9 @@ from starlette.routing import BaseRoute, Route
 from mockserver.moodle.plugins.auth_drupalservices import lang, pages, sso
 from mockserver.moodle.plugins.auth_drupalservices.settings import AuthDrupalservicesSettings
 from mockserver.moodle.plugins.interface import HookPage, Masking, MoodlePlugin, Strings
+
+if TYPE_CHECKING:
+    from mockserver.world.tenant import Tenant
 
 
 class AuthDrupalservices(MoodlePlugin[AuthDrupalservicesSettings]):
@@ -24,6 +27,16 @@ class AuthDrupalservices(MoodlePlugin[AuthDrupalservicesSettings]):
 
     def routes(self) -> Sequence[BaseRoute]:
         return [Route("/auth/drupalservices/duallogin.php", pages.duallogin_php, methods=["GET", "POST"])]
+
+    def world_view(self, tenant: Tenant) -> Any:
+        """The settings and the Moodle users the plugin created or updated (idnumber = Drupal uid)."""
+        settings = tenant.scenario.plugin_settings(self.name)
+        synced = [
+            {"id": u.id, "username": u.username, "idnumber": u.idnumber, "suspended": u.suspended}
+            for u in tenant.store.users()
+            if u.auth == "drupalservices"
+        ]
+        return {"settings": settings.model_dump(mode="json"), "users": synced}
 
     async def loginpage_hook(self, page: HookPage) -> Response | None:
         return await sso.loginpage_hook(page)

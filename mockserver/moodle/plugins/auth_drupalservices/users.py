@@ -127,8 +127,8 @@ def create_update_user(
     values["city"] = city or "none"
     values["country"] = (country or "none")[:2]
     clash = [u for u in site.store.find_users("username", name) if current is None or u.id != current.id]
-    if not name or clash:
-        raise WriteError(name)  # NOT NULL / unique (username, mnethostid)
+    if account.get("name") is None or clash:
+        raise WriteError(name)  # username NOT NULL (no account), unique (username, mnethostid)
     now = int(site.clock.time())
     if current is None:
         user = User(id=site.store.next_user_id(), timecreated=now, timemodified=now, **values)

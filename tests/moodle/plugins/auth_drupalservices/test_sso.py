@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from mockserver.world.entities import User
@@ -298,3 +299,26 @@ def test_malformed_cookies_never_500(world: WorldFactory, value: str) -> None:
     header = [(b"Cookie", f"{w.cookie_name}={value}; {w.cookie_name}=second".encode())]
     response = w.moodle.request("GET", LOGIN, headers=header)
     assert _login_form(response)
+
+
+def test_world_view_lists_synced_users(world: WorldFactory) -> None:
+    w = world()
+    _via_drupal(w)
+    view = w.moodle.get("/__mock/tenants/default/world").json()["plugins"]["auth_drupalservices"]
+    assert view["settings"]["drupalversion"] == 7
+    assert view["users"] == [{"id": _ana(w).id, "username": "ana", "idnumber": "1001", "suspended": False}]
+
+
+def test_autodetected_cookie_domain(world: WorldFactory) -> None:
+    """No cookiedomain, autodetect on: the cookie named after '.<drupal host>' is found and used."""
+    host = httpx.URL(world().drupal_url).host
+    overrides = {
+        "drupal": {"cookie_domain": f".{host}"},
+        "plugins": {"auth_drupalservices": {"cookiedomain": None, "autodetect": True}},
+    }
+    w = world(overrides=overrides)
+    assert _via_drupal(w).status_code == 303
+    assert _ana(w).username == "ana"
+    off = world(overrides={**overrides, "plugins": {"auth_drupalservices": {"cookiedomain": None}}})
+    off.drupal_cookie()
+    assert off.moodle.get(LOGIN).headers["location"].startswith(f"{off.drupal_url}/user/login?")  # not found
