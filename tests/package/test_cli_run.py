@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 
@@ -23,7 +24,7 @@ from mockserver.accesslog import AccessLog
 from mockserver.app import create_app
 from mockserver.cli import main
 from mockserver.config import ServerConfig
-from tests.harness import DEMO, DEMO_TOKEN, REST, run_async
+from tests.harness import DEMO, DEMO_TOKEN, REST
 from tests.testing.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,7 +115,11 @@ def test_access_log_line_masks_secrets() -> None:
             await client.get(REST, params={"wstoken": DEMO_TOKEN, "wsfunction": "core_webservice_get_site_info"})
             await client.get("/login/index.php")
 
-    run_async(requests)
+    # A thread of its own: Playwright's sync API (the session's chromium fixture) keeps an asyncio
+    # loop running in the main thread, and anyio.run refuses to nest.
+    worker = threading.Thread(target=anyio.run, args=(requests,))
+    worker.start()
+    worker.join()
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     assert re.fullmatch(
