@@ -32,7 +32,7 @@ class DrupalJSON(JSONResponse):
         self.raw_headers = [(k, b"application/json" if k == b"content-type" else v) for k, v in self.raw_headers]
 
 
-def services_error(status: int, message: str, reason: str = "") -> Response:
+def services_error(status: int, message: str) -> Response:
     """``services_error()``: the message as a one-element JSON array."""
     return DrupalJSON([message], status_code=status)
 
