@@ -83,7 +83,9 @@ def progress(course: Course, enrolment: Enrolment | None, now: int) -> float | N
     if not tracked:
         return None
     done = sum(1 for cmid in tracked if cmid in enrolment.completed_activities)
-    return done / len(tracked) * 100
+    # The reference gives 1 of 3 as 33.333333333333336, i.e. done * 100 / count; PHP's
+    # ($completed / $count) * 100 would print 33.33333333333333 (see docs/provisioning.md).
+    return done * 100 / len(tracked)
 
 
 def criterion_complete(criterion: Criterion, enrolment: Enrolment, now: int) -> bool:

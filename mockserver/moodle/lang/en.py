@@ -47,6 +47,7 @@ STRINGS: dict[tuple[str, str], str] = {
     ("error", "generalexceptionmessage"): "Exception - {$a}",
     ("error", "invaliduser"): "Invalid user",
     ("error", "usernotupdatedadmin"): "Cannot update admin accounts",
+    ("error", "useremailduplicate"): "Duplicate address",
     ("error", "dmlwriteexception"): "Error writing to database",
     ("error", "cannotviewreport"): "You cannot view this report",
     ("error", "suspended"): "Suspended account",
