@@ -176,6 +176,22 @@ def test_moodle_45_adds_courseimage(prov_inprocess: ProvFactory) -> None:
     assert body[0]["courseimage"] == f"{h.base_url}/course/generated/2.svg"
 
 
+@pytest.mark.parametrize(
+    ("params", "path", "inner"),
+    [
+        ({}, [], "Missing required key in single structure: userid"),
+        (
+            {"userid": "3", "returnusercount": "true"},
+            ["returnusercount"],
+            'Invalid external api parameter: the value is "true", the server was expecting "bool" type',
+        ),
+        (
+            {"userid": "+3"},
+            ["userid"],
+            'Invalid external api parameter: the value is "+3", the server was expecting "int" type',
+        ),
+    ],
+)
 def test_validation_paths(prov_inprocess: ProvFactory, params: dict[str, str], path: list[str], inner: str) -> None:
     h = prov_inprocess()
     f.assert_invalid_param(h, FN, path, inner, **params)
