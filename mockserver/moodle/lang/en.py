@@ -15,6 +15,10 @@ STRINGS: dict[tuple[str, str], str] = {
     ("webservice", "invalidtimedtoken"): "Invalid token - token expired",
     ("webservice", "invalidiptoken"): "Invalid token - your IP is not supported",
     ("webservice", "servicenotavailable"): "Web service is not available. (It doesn't exist or might be disabled.)",
+    (
+        "webservice",
+        "servicerequireslogin",
+    ): "Web service is not available. (The session has been logged out or has expired.)",
     ("webservice", "wsaccessuserdeleted"): "Refused web service access for deleted username: {$a}",
     ("webservice", "wsaccessuserunconfirmed"): "Refused web service access for unconfirmed username: {$a}",
     ("webservice", "wsaccessusersuspended"): "Refused web service access for suspended username: {$a}",
