@@ -61,6 +61,21 @@ def enrol_user(site: Site, course: Course, userid: int, role: str, timestart: in
     site.store.save_enrolment(enrolment)
 
 
+LASTACCESS_UPDATE_SECS = 60
+"""``user_accesstime_log()`` writes ``user_lastaccess`` at most once a minute."""
+
+
+def record_course_access(site: Site, enrolment: Enrolment) -> Enrolment:
+    """``require_login($course)`` granted access: ``user_accesstime_log()`` stores the course access time
+    (what ``core_enrol_get_users_courses`` reports as ``lastaccess``) unless it is under a minute old."""
+    now = site.clock.time()
+    if enrolment.lastaccess is not None and now - enrolment.lastaccess < LASTACCESS_UPDATE_SECS:
+        return enrolment
+    updated = replace(enrolment, lastaccess=now)
+    site.store.save_enrolment(updated)
+    return updated
+
+
 def unenrol_user(site: Site, userid: int, courseid: int) -> None:
     site.store.delete_enrolment(userid, courseid)
 
