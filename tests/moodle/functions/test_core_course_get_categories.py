@@ -111,3 +111,18 @@ def test_unknown_criterion(prov: ProvFactory) -> None:
 def test_validation_paths(prov_inprocess: ProvFactory, params: dict[str, str], path: list[str], inner: str) -> None:
     h = prov_inprocess()
     f.assert_invalid_param(h, FN, path, inner, **params)
+
+
+@pytest.mark.parametrize("key", ["idnumber", "visible", "theme"])
+def test_criteria_that_need_permissions(prov_inprocess: ProvFactory, key: str) -> None:
+    h = prov_inprocess(services=[{"name": "Caller service", "functions": [FN]}])
+    f.assert_error(
+        h,
+        FN,
+        "moodle_exception",
+        "criteriaerror",
+        "Missing permissions to search on a criterion.",
+        f"You can not search on this criteria: {key}",
+        token=f.CALLER,
+        **{"criteria[0][key]": key, "criteria[0][value]": "1"},
+    )

@@ -119,3 +119,9 @@ def test_needs_moodle_user_update(prov_inprocess: ProvFactory) -> None:
 def test_validation_paths(prov_inprocess: ProvFactory, params: dict[str, str], path: list[str], inner: str) -> None:
     h = prov_inprocess()
     f.assert_invalid_param(h, FN, path, inner, **params)
+
+
+def test_guest_cannot_be_updated(prov_inprocess: ProvFactory) -> None:
+    h = prov_inprocess()
+    expected = {"warnings": [warning(1, "usernotupdatedguest", "error/usernotupdatedguest")]}
+    f.assert_success(h, FN, expected, SHAPE, **users({"id": 1, "firstname": "G"}))
