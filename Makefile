@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test lint typecheck bench check clean browser
+.PHONY: run test lint typecheck bench check clean browser fuzz
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
 browser:
@@ -38,6 +38,12 @@ run: $(STAMP)
 
 test: lint typecheck browser
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The long seeded fuzz (tests/fuzz/run.py): FUZZ_CASES cases over every route, a report of what it tried.
+FUZZ_CASES ?= 200000
+FUZZ_SEED ?= 1
+fuzz: $(TEST_STAMP)
+	$(BIN)/python -m tests.fuzz.run --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check mockserver tests bench

@@ -70,7 +70,7 @@ def _serve(args: argparse.Namespace) -> int:
 
         run_with_sence(app, args.host, args.port, args.sence_port, args.public_url, args.log_level)
         return 0
-    serving.run(app, args.host, args.port, log_level=args.log_level)
+    serving.run(app, args.host, args.port, log_level=args.log_level, request_timeout=args.request_timeout)
     return 0
 
 
@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--watch", action="store_true", help="reload scenario and fixture files when they change")
     serve.add_argument("--sence-port", type=int, help="also serve SENCE's RCE paths on this port (another origin)")
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
+    serve.add_argument(
+        "--request-timeout",
+        type=float,
+        default=30.0,
+        help="seconds a client has to send a whole request (then: closed)",
+    )
     serve.add_argument("--quiet", action="store_true", help="no console line per request (the journal still records)")
     serve.set_defaults(func=_serve)
     add_world_commands(commands)
