@@ -8,7 +8,7 @@ SCENARIO ?= scenarios/demo.yaml
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck bench check clean browser
+.PHONY: run test lint typecheck bench check clean browser image-test
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
 browser:
@@ -32,7 +32,13 @@ run: $(STAMP)
 	$(BIN)/mockserver serve --scenario $(SCENARIO) --host $(HOST) --port $(PORT)
 
 test: lint typecheck browser
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m "not image" $(PYTEST_ARGS)
+
+# The container image, built on a base made locally (.ci/docker-base) and run; needs a running dockerd.
+DOCKER_BASE ?= mockserver-base:bookworm
+image-test: $(TEST_STAMP)
+	.ci/docker-base $(DOCKER_BASE)
+	MOCKSERVER_DOCKER_BASE=$(DOCKER_BASE) $(BIN)/python -m pytest -n 0 -m image tests/package/test_image.py $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check mockserver tests bench
