@@ -35,6 +35,8 @@ def _serve(args: argparse.Namespace) -> int:
     except (ScenarioError, ScenarioNotFound) as exc:
         print(exc, file=sys.stderr)
         return 2
+    for warning in loaded.warnings if loaded else []:
+        print(warning, file=sys.stderr)
     config = ServerConfig(
         scenario_path=scenario_path,
         public_url=args.public_url,

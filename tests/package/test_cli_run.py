@@ -115,7 +115,10 @@ def test_access_log_line_masks_secrets() -> None:
             await client.get(REST, params={"wstoken": DEMO_TOKEN, "wsfunction": "core_webservice_get_site_info"})
             await client.get("/login/index.php")
 
-    anyio.run(requests)
+    # In a thread of its own: a session's Playwright (browser tests) may run a loop in this one.
+    runner = threading.Thread(target=anyio.run, args=(requests,))
+    runner.start()
+    runner.join(timeout=60)
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     assert re.fullmatch(
