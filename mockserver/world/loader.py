@@ -14,8 +14,8 @@ from pydantic import BaseModel, ValidationError
 from mockserver.moodle.plugins.scenario import move_legacy
 from mockserver.world.advice import advise
 from mockserver.world.consistency import check_references
-from mockserver.world.gcpause import gc_paused
 from mockserver.world.diagnose import prune, unknown_key_message
+from mockserver.world.gcpause import gc_paused
 from mockserver.world.spec import Fixtures, Scenario
 
 Location = tuple[str | int, ...]
