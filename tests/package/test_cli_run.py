@@ -80,11 +80,11 @@ def _taken() -> Iterator[int]:
         yield holder.getsockname()[1]
 
 
-@pytest.mark.parametrize("option", ["--port", "--sence-port"])
+@pytest.mark.parametrize("option", ["--port", "--sence-port", "--drupal-port"])
 def test_a_taken_port_is_reported_once_before_any_banner(option: str) -> None:
     with _taken() as port:
         args = ["serve", "--host", "127.0.0.1", option, str(port)]
-        if option == "--sence-port":
+        if option != "--port":
             args += ["--port", str(free_port())]
         result = _module(*args)
     assert result.returncode == 1
