@@ -53,7 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=not args.quiet,
     )
     # A taken port is the only thing said: checked before the app is built and the banner printed.
-    for port in (args.port, args.sence_port):
+    for port in (args.port, args.sence_port, args.drupal_port):
         problem = listen_problem(args.host, port) if port is not None else None
         if problem:
             print(f"mockserver: {problem}", file=sys.stderr)
