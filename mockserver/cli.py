@@ -38,6 +38,8 @@ def _serve(args: argparse.Namespace) -> int:
     except (ScenarioError, ScenarioNotFound) as exc:
         print(exc, file=sys.stderr)
         return 2
+    for warning in loaded.warnings if loaded else []:
+        print(warning, file=sys.stderr)
     config = ServerConfig(
         scenario_path=scenario_path,
         public_url=args.public_url,
@@ -51,7 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=not args.quiet,
     )
     # A taken port is the only thing said: checked before the app is built and the banner printed.
-    for port in (args.port, args.sence_port):
+    for port in (args.port, args.sence_port, args.drupal_port):
         problem = listen_problem(args.host, port) if port is not None else None
         if problem:
             print(f"mockserver: {problem}", file=sys.stderr)
@@ -102,12 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--scenario",
         metavar="PATH_OR_NAME",
-        help=f"scenario YAML file, or the name of a shipped one (`mockserver scenarios`) (default: {DEFAULT_SCENARIO})",
+        default=os.environ.get("MOCKSERVER_SCENARIO") or None,
+        help="scenario YAML file, or the name of a shipped one (`mockserver scenarios`; $MOCKSERVER_SCENARIO) "
+        f"(default: {DEFAULT_SCENARIO})",
     )
     serve.add_argument("--empty", action="store_true", help="serve an empty world instead of a scenario")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on ($HOST)")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port ($PORT)")
-    serve.add_argument("--public-url", help="base URL clients use (behind Docker, NAT or a proxy)")
+    serve.add_argument(
+        "--public-url",
+        default=os.environ.get("MOCKSERVER_PUBLIC_URL") or None,
+        help="base URL clients use (behind Docker, NAT or a proxy; $MOCKSERVER_PUBLIC_URL)",
+    )
     serve.add_argument(
         "--allowed-host",
         action="append",
