@@ -8,13 +8,19 @@ SCENARIO ?= scenarios/demo.yaml
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck bench check clean browser
+.PHONY: run test lint typecheck bench check clean browser redis-server
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "make test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# The store contract also runs on Debian's redis-server (tests start their own); install it when missing.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "make test needs Debian's redis-server: sudo apt-get install redis-server" >&2; exit 1; fi; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +37,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/mockserver serve --scenario $(SCENARIO) --host $(HOST) --port $(PORT)
 
-test: lint typecheck browser
+test: lint typecheck browser redis-server
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
