@@ -37,7 +37,14 @@ def _serve(args: argparse.Namespace) -> int:
         journal_size=args.journal_size,
         seed=args.seed,
         watch=args.watch,
+        store_url=args.store,
     )
+    if args.workers > 1 and not args.store:
+        print("--workers N needs --store redis://... or unix://... (one world shared by the workers)", file=sys.stderr)
+        return 2
+    if args.workers > 1 and (args.sence_port or args.watch):
+        print("--workers N does not combine with --sence-port or --watch", file=sys.stderr)
+        return 2
     app = create_app(config, loaded)
     # The loaded world lives as long as the process: keep it out of the cyclic GC's scans.
     gc.freeze()
@@ -52,6 +59,10 @@ def _serve(args: argparse.Namespace) -> int:
 
         run_with_sence(app, args.host, args.port, args.sence_port, args.public_url, args.log_level)
         return 0
+    if args.workers > 1:
+        from mockserver import prefork
+
+        return prefork.run(app, args.host, args.port, args.workers, log_level=args.log_level)
     serving.run(app, args.host, args.port, log_level=args.log_level)
     return 0
 
@@ -116,6 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="seed of the random sources (faults, worlds)")
     serve.add_argument("--watch", action="store_true", help="reload scenario and fixture files when they change")
     serve.add_argument("--sence-port", type=int, help="also serve SENCE's RCE paths on this port (another origin)")
+    serve.add_argument(
+        "--store",
+        metavar="URL",
+        default=os.environ.get("MOCKSERVER_STORE") or None,
+        help="share run-time state through Redis (redis://host:6379/0, unix:///path/redis.sock): "
+        "several workers or servers serve one site (docs/stores.md)",
+    )
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (needs --store)")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)
     validate = commands.add_parser("validate", help="check scenario files (or folders of them)")

@@ -21,3 +21,4 @@ class ServerConfig:
     admin_open: bool = False
     watch: bool = False
     watch_interval: float = 0.5
+    store_url: str | None = None  # None: state in this process; redis:// or unix://: shared (mockserver.stores)

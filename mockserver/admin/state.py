@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mockserver.admin.faults import FaultBook
-from mockserver.admin.journal import Journal
+from mockserver.admin.journal import Journal, JournalStore
 from mockserver.config import ServerConfig
 from mockserver.world.loader import LoadedScenario, load_scenario, load_scenario_text
 from mockserver.world.tenant import DEFAULT_TENANT, TENANT_NAME, Tenant, TenantRegistry
@@ -47,7 +48,7 @@ class ScenarioSource:
 @dataclass
 class TenantRuntime:
     tenant: Tenant
-    journal: Journal
+    journal: JournalStore
     faults: FaultBook
     source: ScenarioSource | None = None
     start: LoadedScenario | None = None
@@ -57,11 +58,20 @@ class TenantRuntime:
 
 
 class AdminState:
-    def __init__(self, config: ServerConfig, tenants: TenantRegistry) -> None:
+    def __init__(
+        self,
+        config: ServerConfig,
+        tenants: TenantRegistry,
+        journal_factory: Callable[[str], JournalStore] | None = None,
+    ) -> None:
         self.config = config
         self.tenants = tenants
         self.global_faults = FaultBook(seed=config.seed)
         self._runtimes: dict[str, TenantRuntime] = {}
+        self.journal_factory: Callable[[str], JournalStore] = journal_factory or (
+            lambda _name: Journal(config.journal_size)
+        )
+        """A tenant's journal by name: in memory, or shared when the store is (``mockserver.stores``)."""
         default_source = ScenarioSource(path=config.scenario_path) if config.scenario_path else None
         self.runtime(tenants.default).source = default_source
 
@@ -71,7 +81,7 @@ class AdminState:
         if found is None or found.tenant is not tenant:
             faults = FaultBook(seed=self.config.seed)
             faults.load(tenant.scenario.faults)
-            found = TenantRuntime(tenant, Journal(self.config.journal_size), faults, start=tenant.loaded)
+            found = TenantRuntime(tenant, self.journal_factory(tenant.name), faults, start=tenant.loaded)
             self._runtimes[tenant.name] = found
         return found
 
@@ -96,7 +106,7 @@ class AdminState:
             raise TenantError(f"invalid tenant name {name!r}: use a-z, 0-9, '-' and '_' (at most 63, starting alnum)")
         if self.tenants.get(name) is not None:
             raise TenantError(f"tenant {name!r} exists")
-        tenant = Tenant(name, loaded, seed=self.config.seed)
+        tenant = Tenant(name, loaded, seed=self.config.seed, backend=self.tenants.backend)
         self.tenants.add(tenant)
         runtime = self.runtime(tenant)
         runtime.source = source

@@ -52,3 +52,10 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
         return f"test:{uuid.uuid4().hex}:"
 
     yield Backend("redis", lambda: RedisRuntime(client, prefix()), lambda: RedisSenceStore(client, prefix()))
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer, redis_client: redis.Redis) -> str:
+    """The session's redis-server, emptied for this test (one server per xdist worker)."""
+    redis_client.flushall()
+    return redis_server.url
