@@ -56,6 +56,7 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/reset.py
 	$(BIN)/python bench/journal.py
+	$(BIN)/python bench/stores.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

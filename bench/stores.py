@@ -10,12 +10,13 @@ machine: two workers on Redis are not slower than one worker in memory (ratio >=
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchlib import REST, ROOT, free_port, login_url_body, wrk
+from benchlib import REST, ROOT, free_port, login_url_body, wait_ok, wrk
 
 sys.path.insert(0, str(ROOT))
 
@@ -23,9 +24,20 @@ from mockserver.stores.server import RedisServer
 
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "bench"))
-from run import bench_scenario, median_result, mint_keys, start, stop  # noqa: E402
+from run import bench_world, median_result, stop  # noqa: E402
 
 CONFIGS = ("memory, 1 worker", "redis, 1 worker", "redis, 2 workers")
+
+
+def start(command: list[str], port: int) -> subprocess.Popen[bytes]:
+    """Not pinned to a core (unlike bench/run.py): two workers are meant to use both."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    try:
+        wait_ok(f"http://127.0.0.1:{port}/login/index.php", timeout=120)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process
 
 
 def main() -> int:
@@ -33,11 +45,11 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--users", type=int, default=12000, help="students, i.e. fresh keys for login.php")
+    parser.add_argument("--users", type=int, default=20000, help="students, i.e. fresh keys for login.php")
     args = parser.parse_args()
     results: dict[str, dict[str, list[dict[str, Any]]]] = {c: {"a": [], "b": []} for c in CONFIGS}
     with tempfile.TemporaryDirectory() as tmp, RedisServer() as redis_one, RedisServer() as redis_two:
-        scenario = bench_scenario(Path(tmp), args.users)
+        scenario, keys = bench_world(Path(tmp), args.users)  # every student has a key at start
         mockserver = [str(BIN / "mockserver"), "serve", "--quiet", "--host", "127.0.0.1", "--scenario", str(scenario)]
         extra = {
             CONFIGS[0]: [],
@@ -47,16 +59,13 @@ def main() -> int:
         servers = {}
         for name in CONFIGS:
             port = free_port()
-            process, _ = start([*mockserver, "--port", str(port), *extra[name]], port)
-            base = f"http://127.0.0.1:{port}"
-            keys = Path(tmp) / f"keys-{port}.txt"
-            keys.write_text("\n".join(mint_keys(base, args.users)) + "\n", encoding="utf-8")
-            servers[name] = (process, base, keys)
+            process = start([*mockserver, "--port", str(port), *extra[name]], port)
+            servers[name] = (process, f"http://127.0.0.1:{port}")
         body = login_url_body("student0")
         used = dict.fromkeys(CONFIGS, 0)
         for _ in range(args.rounds):
             for name in CONFIGS:
-                _, base, keys = servers[name]
+                _, base = servers[name]
                 results[name]["a"].append(
                     wrk(
                         base + REST,
@@ -75,7 +84,7 @@ def main() -> int:
                 )
                 used[name] += login["requests"] + args.connections
                 results[name]["b"].append(login)
-        for process, _, _ in servers.values():
+        for process, _ in servers.values():
             stop(process)
 
     medians = {name: {k: median_result(v) for k, v in parts.items()} for name, parts in results.items()}
