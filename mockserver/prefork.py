@@ -39,6 +39,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 def run(app: ASGIApp, host: str, port: int, workers: int, *, log_level: str = "warning") -> int:
     sock = bind(host, port)
+    serving.tune_gc()  # before the fork: the frozen world stays shared (copy-on-write) by the workers
     children: list[int] = []
     for _ in range(workers):
         pid = os.fork()
