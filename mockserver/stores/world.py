@@ -9,8 +9,10 @@ written to a change log in Redis and replayed by the other processes before thei
     P w:log    zset      entity -> version of its latest change
     P w:uid    counter   the last user id handed out (ids stay unique across processes)
 
-Only the latest state of each entity is kept, so the log is bounded by the size of the world.
-Plugins' own tables (``plugin_state``) stay per process.
+Web service tokens travel the same way ("t:<token>"): every web service call reads one and
+token.php writes one rarely, so each process keeps them and a lookup costs no round trip.
+Only the latest state of each entity is kept, so the log is bounded by the size of the world
+(and the tokens issued). Plugins' own tables (``plugin_state``) stay per process.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from typing import Any
 
 import redis
 
-from mockserver.stores.codec import text
-from mockserver.world.entities import Enrolment, User
+from mockserver.stores.codec import dumps, loads, text
+from mockserver.world.entities import Enrolment, Token, User
 from mockserver.world.store import MemoryStore
 
 _PUBLISH = """
@@ -87,6 +89,13 @@ class SharedWorldStore(MemoryStore):
     log: WorldLog | None = None
     generation: int = 0
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        tokens: Any = kwargs.pop("tokens", None)
+        if tokens is None and len(args) > 4:
+            args, tokens = (*args[:4], (), *args[5:]), args[4]
+        super().__init__(*args, **kwargs)
+        self._tokens: dict[str, Token] = {t.token: t for t in tokens or ()}
+
     def attach(self, log: WorldLog, *, first: bool) -> None:
         """Start sharing changes; ``first``: this process seeded the generation (sets the id counter)."""
         self.log = log
@@ -102,7 +111,12 @@ class SharedWorldStore(MemoryStore):
             if raw is None:
                 continue
             kind, _, ident = entity.partition(":")
-            if kind == "u":
+            if kind == "t":
+                if raw == b"null":
+                    self._tokens.pop(ident, None)
+                else:
+                    self._tokens[ident] = loads(Token, raw)
+            elif kind == "u":
                 MemoryStore.save_user(self, _decode(User, raw))
             elif kind == "e":
                 userid, _, courseid = ident.partition(":")
@@ -128,6 +142,22 @@ class SharedWorldStore(MemoryStore):
         super().save_enrolment(enrolment)
         if self.log is not None:
             self.log.publish(f"e:{enrolment.userid}:{enrolment.courseid}", _encode(enrolment))
+
+    def token(self, value: str) -> Token | None:
+        return self._tokens.get(value)
+
+    def tokens(self) -> list[Token]:
+        return list(self._tokens.values())
+
+    def add_token(self, token: Token) -> None:
+        self._tokens[token.token] = token
+        if self.log is not None:
+            self.log.publish(f"t:{token.token}", dumps(token))
+
+    def delete_token(self, value: str) -> None:
+        self._tokens.pop(value, None)
+        if self.log is not None:
+            self.log.publish(f"t:{value}", "null")
 
     def delete_enrolment(self, userid: int, courseid: int) -> None:
         super().delete_enrolment(userid, courseid)

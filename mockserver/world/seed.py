@@ -162,7 +162,7 @@ def build_store(
         courses,
         enrolments,
         services,
-        tokens if seed_runtime else (),
+        tokens,  # SharedWorldStore keeps them itself (mockserver.stores.world)
         sence=sence if sence is not None else SenceMemoryStore(started=now),
         categories=categories,
         runtime=runtime,

@@ -6,6 +6,7 @@ machines would be; they share nothing but the Redis server.
 
 from __future__ import annotations
 
+from mockserver.world.entities import Token
 from tests.admin.helpers import admin, journal, login_url, new_tenant
 from tests.harness import Harness, ServerFactory
 
@@ -93,3 +94,14 @@ def test_a_server_joining_later_adopts_the_running_state(inprocess: ServerFactor
     key = key_of(login_url(a))
     late = inprocess(store_url=redis_url)
     assert late.client.get(f"{LOGIN_PHP}?key={key}").status_code == 303
+
+
+def test_tokens_issued_on_one_server_work_on_the_other(inprocess: ServerFactory, redis_url: str) -> None:
+    a, b = pair(inprocess, redis_url)
+    issued = Token("f" * 32, 2, 1, None, "", 0)
+    a.tenant.store.add_token(issued)  # what token.php does
+    info = b.rest("core_webservice_get_site_info", token=issued.token)
+    assert info.status_code == 200 and info.json()["username"] == "admin"
+    b.tenant.store.delete_token(issued.token)
+    refused = a.rest("core_webservice_get_site_info", token=issued.token)
+    assert refused.json()["errorcode"] == "invalidtoken"
