@@ -59,7 +59,7 @@ class MockServerApp:
             self.config = config
             with self.shared.joining():
                 self.tenants = TenantRegistry(Tenant(DEFAULT_TENANT, loaded, seed=config.seed, backend=self.shared))
-                self.admin = AdminState(config, self.tenants, self.shared.journal)
+                self.admin = AdminState(config, self.tenants, self.shared.journal, self.shared.faults)
                 self.shared.join(self.admin)
         else:
             self.tenants = TenantRegistry(Tenant(DEFAULT_TENANT, loaded, seed=config.seed))

@@ -19,6 +19,9 @@ from mockserver.config import ServerConfig
 from mockserver.world.loader import LoadedScenario, load_scenario, load_scenario_text
 from mockserver.world.tenant import DEFAULT_TENANT, TENANT_NAME, Tenant, TenantRegistry
 
+SERVER_FAULTS = "!server"
+"""Name of the server-wide fault book (tenant names start with a letter or digit)."""
+
 
 class TenantError(ValueError):
     """A tenant operation that cannot be done (bad or taken name, the default tenant)."""
@@ -63,10 +66,14 @@ class AdminState:
         config: ServerConfig,
         tenants: TenantRegistry,
         journal_factory: Callable[[str], JournalStore] | None = None,
+        fault_factory: Callable[[str], FaultBook] | None = None,
     ) -> None:
         self.config = config
         self.tenants = tenants
-        self.global_faults = FaultBook(seed=config.seed)
+        self.fault_factory: Callable[[str], FaultBook] = fault_factory or (lambda _name: FaultBook(seed=config.seed))
+        """A tenant's fault book by name (``SERVER_FAULTS`` for the server-wide one); shared counters
+        when the store is (``mockserver.stores``)."""
+        self.global_faults = self.fault_factory(SERVER_FAULTS)
         self._runtimes: dict[str, TenantRuntime] = {}
         self.journal_factory: Callable[[str], JournalStore] = journal_factory or (
             lambda _name: Journal(config.journal_size)
@@ -79,7 +86,7 @@ class AdminState:
         """The tenant's journal and faults (created on first use, also for tenants added directly)."""
         found = self._runtimes.get(tenant.name)
         if found is None or found.tenant is not tenant:
-            faults = FaultBook(seed=self.config.seed)
+            faults = self.fault_factory(tenant.name)
             faults.load(tenant.scenario.faults)
             found = TenantRuntime(tenant, self.journal_factory(tenant.name), faults, start=tenant.loaded)
             self._runtimes[tenant.name] = found

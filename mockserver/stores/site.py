@@ -17,8 +17,8 @@ rules or faults, a user or enrolment changed elsewhere). The admin side publishe
 admin request that may change something. A reset starts a new generation, so nothing of the
 old one can leak into the new; the old generation's keys are deleted.
 
-Per process (documented in docs/stores.md): plugins' own tables, fault and rule counters of
-faults (draws and counts), and the ``--watch`` reloads.
+Per process (documented in docs/stores.md): plugins' own tables, the delays drawn for faults,
+and the ``--watch`` reloads.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from mockserver.admin.state import AdminState
 from mockserver.config import ServerConfig
 from mockserver.stores.codec import text
 from mockserver.stores.connect import connect
+from mockserver.stores.faults import SharedFaultBook
 from mockserver.stores.journal import RedisJournal
 from mockserver.stores.runtime import RedisRuntime
 from mockserver.stores.sence import RedisSenceStore
@@ -53,8 +54,9 @@ JOIN_TIMEOUT_S = 120
 
 
 class SharedSite:
-    def __init__(self, client: redis.Redis, journal_size: int, namespace: str = NAMESPACE) -> None:
+    def __init__(self, client: redis.Redis, journal_size: int, seed: int = 0, namespace: str = NAMESPACE) -> None:
         self.r = client
+        self.seed = seed
         self.ns = namespace
         self.journal_size = journal_size
         self._ver = namespace + "ver"
@@ -100,6 +102,9 @@ class SharedSite:
         """The site's secret (the first server's): cookies signed by one server are valid on all."""
         self.r.set(self.ns + "secret", mine, nx=True)
         return text(self.r.get(self.ns + "secret") or mine)
+
+    def faults(self, tenant: str) -> SharedFaultBook:
+        return SharedFaultBook(self.r, f"{self.ns}fc:{tenant}", self.seed)
 
     def journal(self, tenant: str) -> RedisJournal:
         return RedisJournal(self.r, f"{self.ns}j:{tenant}", self.journal_size)
@@ -213,7 +218,7 @@ class SharedSite:
         for name in removed:
             before = self._applied.pop(name)
             self._drop(f"{self.ns}g:{name}:{before['gen']}:")
-            self.r.delete(f"{self.ns}j:{name}", f"{self.ns}j:{name}:total")
+            self.r.delete(f"{self.ns}j:{name}", f"{self.ns}j:{name}:total", f"{self.ns}fc:{name}")
 
     def _drop(self, prefix: str) -> None:
         """Delete an old generation's keys (a reset or a removed tenant)."""
@@ -281,4 +286,4 @@ def _load_faults(book: FaultBook, items: list[Any]) -> None:
 
 def open_site(config: ServerConfig) -> SharedSite:
     assert config.store_url is not None
-    return SharedSite(connect(config.store_url), config.journal_size)
+    return SharedSite(connect(config.store_url), config.journal_size, config.seed)

@@ -105,3 +105,18 @@ def test_tokens_issued_on_one_server_work_on_the_other(inprocess: ServerFactory,
     b.tenant.store.delete_token(issued.token)
     refused = a.rest("core_webservice_get_site_info", token=issued.token)
     assert refused.json()["errorcode"] == "invalidtoken"
+
+
+def test_a_fault_limited_to_once_fires_once_for_the_site(inprocess: ServerFactory, redis_url: str) -> None:
+    a, b = pair(inprocess, redis_url)
+    fault = {"match": {"wsfunction": "auth_userkey_request_login_url"}, "status": 503, "times": 1}
+    assert admin(a, "POST", "/tenants/default/faults", json=fault).status_code == 201
+    hit = b.rest("auth_userkey_request_login_url", **{"user[username]": "alumno1"})
+    assert hit.status_code == 503
+    passed = a.rest("auth_userkey_request_login_url", **{"user[username]": "alumno1"})
+    assert passed.status_code == 200
+    [listed] = admin(a, "GET", "/tenants/default/faults").json()["faults"]
+    assert (listed["matched"], listed["fired"], listed["exhausted"]) == (2, 1, True)
+    assert admin(b, "POST", "/tenants/default/reset").status_code == 200  # back to the scenario's faults
+    assert admin(a, "GET", "/tenants/default/faults").json()["faults"] == []
+    assert a.rest("auth_userkey_request_login_url", **{"user[username]": "alumno1"}).status_code == 200
