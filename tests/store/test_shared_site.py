@@ -6,7 +6,11 @@ machines would be; they share nothing but the Redis server.
 
 from __future__ import annotations
 
-from mockserver.world.entities import Token
+import pytest
+
+from mockserver.moodle.plugins.auth_userkey import pages
+from mockserver.moodle.site import Site
+from mockserver.world.entities import Token, UserKey
 from tests.admin.helpers import admin, journal, login_url, new_tenant
 from tests.harness import Harness, ServerFactory
 
@@ -120,3 +124,25 @@ def test_a_fault_limited_to_once_fires_once_for_the_site(inprocess: ServerFactor
     assert admin(b, "POST", "/tenants/default/reset").status_code == 200  # back to the scenario's faults
     assert admin(a, "GET", "/tenants/default/faults").json()["faults"] == []
     assert a.rest("auth_userkey_request_login_url", **{"user[username]": "alumno1"}).status_code == 200
+
+
+def test_a_key_taken_between_the_check_and_the_use_is_an_unknown_key(
+    inprocess: ServerFactory, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the take-once closes: another server logs in with the key after this one checked it."""
+    a, b = pair(inprocess, redis_url)
+    key = key_of(login_url(a))
+    check = pages._validate_key
+    raced: list[bool] = []
+
+    def check_then_lose_the_race(site: Site, value: str) -> UserKey:
+        found = check(site, value)
+        if not raced:  # the other server's login.php takes the key now
+            raced.append(b.tenant.store.consume_user_key(value))
+        return found
+
+    monkeypatch.setattr(pages, "_validate_key", check_then_lose_the_race)
+    lost = a.client.get(f"{LOGIN_PHP}?key={key}")
+    assert raced == [True]
+    assert lost.status_code == 404 and "Incorrect key" in lost.text
+    assert a.client.get("/my/").status_code == 303  # not logged in: sent to the login page
