@@ -54,8 +54,8 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers > 1 and not args.store:
         print("--workers N needs --store redis://... or unix://... (one world shared by the workers)", file=sys.stderr)
         return 2
-    if args.workers > 1 and (args.sence_port or args.watch):
-        print("--workers N does not combine with --sence-port or --watch", file=sys.stderr)
+    if args.workers > 1 and (args.sence_port or args.drupal_port or args.watch):
+        print("--workers N does not combine with --sence-port, --drupal-port or --watch", file=sys.stderr)
         return 2
     # A taken port is the only thing said: checked before the app is built and the banner printed.
     for port in (args.port, args.sence_port):
@@ -72,6 +72,11 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  admin API and dashboard: {base}/__mock/ ({rule})", flush=True)
     if loaded is not None:
         _print_demo_facts(loaded.scenario, base)
+    if args.drupal_port:
+        from mockserver.drupal.serve import run_with_drupal
+
+        run_with_drupal(app, args.host, args.port, args.drupal_port, args.public_url, args.log_level, args.sence_port)
+        return 0
     if args.sence_port:
         from mockserver.sence.serve import run_with_sence
 
@@ -137,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         "several workers or servers serve one site (docs/stores.md)",
     )
     serve.add_argument("--workers", type=int, default=1, help="worker processes (needs --store)")
+    serve.add_argument("--drupal-port", type=int, help="also serve the fake Drupal site on this port (docs/drupal.md)")
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
     serve.add_argument("--quiet", action="store_true", help="no console line per request (the journal still records)")
     serve.set_defaults(func=_serve)
