@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from mockserver.world.clock import Clock
+from mockserver.world.gcpause import gc_paused
 from mockserver.world.loader import LoadedScenario
 from mockserver.world.seed import build_store
 from mockserver.world.spec import Scenario
@@ -52,10 +53,11 @@ class Tenant:
     def reset(self) -> None:
         settings = self.scenario.clock
         self.clock = Clock(settings.start, frozen=settings.frozen)
-        if self.backend is None:
-            self.store = build_store(self.scenario, self.clock.time())
-        else:
-            self.store = self.backend.fresh_store(self.name, self.scenario, self.clock.time())
+        with gc_paused():
+            if self.backend is None:
+                self.store = build_store(self.scenario, self.clock.time())
+            else:
+                self.store = self.backend.fresh_store(self.name, self.scenario, self.clock.time())
         self.rng = random.Random(self.seed)
 
     def replace(self, loaded: LoadedScenario) -> None:
