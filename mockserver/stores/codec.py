@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -10,9 +11,14 @@ T = TypeVar("T")
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
 
 
-def dumps(record: object) -> str:
+def as_dict(record: Any) -> dict[str, Any]:
+    """A dataclass's fields (works with ``slots=True``, which has no ``__dict__``)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+def dumps(record: Any) -> str:
     """The record's fields as one JSON object (floats keep every digit: ``repr`` round-trips)."""
-    return _dumps(record.__dict__)
+    return _dumps(as_dict(record))
 
 
 def loads(cls: type[T], raw: bytes | str) -> T:

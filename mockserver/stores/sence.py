@@ -13,6 +13,8 @@ Layout under the tenant generation's prefix ``P``::
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import redis
 
 from mockserver.sence.records import GateRecord, LoginAttempt, RegisterEntry, SenceSession
@@ -42,7 +44,7 @@ class RedisSenceStore:
     # attendance register
     def add_entry(self, entry: RegisterEntry) -> RegisterEntry:
         entry_id = int(self._r.incr(self._entry_id))
-        stored = RegisterEntry(**{**entry.__dict__, "id": entry_id})
+        stored = replace(entry, id=entry_id)
         self._r.hset(self._entries, str(entry_id), dumps(stored))
         return stored
 
@@ -105,7 +107,7 @@ class RedisSenceStore:
     # Moodle plugin table
     def add_gate_record(self, record: GateRecord) -> GateRecord:
         record_id = int(self._r.incr(self._gate_id))
-        stored = GateRecord(**{**record.__dict__, "id": record_id})
+        stored = replace(record, id=record_id)
         with self._r.pipeline() as pipe:
             pipe.hset(self._gate, str(record_id), dumps(stored))
             pipe.sadd(f"{self._gate_index}{record.userid}:{record.courseid}", record_id)

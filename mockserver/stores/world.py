@@ -23,7 +23,7 @@ from typing import Any
 
 import redis
 
-from mockserver.stores.codec import dumps, loads, text
+from mockserver.stores.codec import as_dict, dumps, loads, text
 from mockserver.world.entities import Enrolment, Token, User
 from mockserver.world.store import MemoryStore
 
@@ -41,7 +41,7 @@ _SETS = {
 
 
 def _encode(record: User | Enrolment) -> str:
-    data = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in record.__dict__.items()}
+    data = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in as_dict(record).items()}
     return json.dumps(data, separators=(",", ":"))
 
 
