@@ -9,13 +9,19 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test lint typecheck bench check clean browser fuzz image-test
+.PHONY: run test lint typecheck bench check clean browser fuzz image-test redis-server
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "make test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# The store contract also runs on Debian's redis-server (tests start their own); install it when missing.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "make test needs Debian's redis-server: sudo apt-get install redis-server" >&2; exit 1; fi; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +42,7 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/mockserver serve --scenario $(SCENARIO) --host $(HOST) --port $(PORT)
 
-test: lint typecheck browser
+test: lint typecheck browser redis-server
 	$(BIN)/python -m pytest -n 2 -m "not image" $(PYTEST_ARGS)
 
 # The container image, built on a base made locally (.ci/docker-base) and run; needs a running dockerd.
@@ -64,6 +70,7 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/reset.py
 	$(BIN)/python bench/journal.py
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/stores.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -32,6 +34,9 @@ from mockserver.tenancy import TenantDispatch
 from mockserver.world.loader import LoadedScenario, load_scenario, load_scenario_text
 from mockserver.world.tenant import DEFAULT_TENANT, Tenant, TenantRegistry
 
+if TYPE_CHECKING:
+    from mockserver.stores.site import SharedSite
+
 
 def _initial_scenario(config: ServerConfig) -> LoadedScenario:
     if config.scenario_path is not None:
@@ -44,8 +49,22 @@ class MockServerApp:
 
     def __init__(self, config: ServerConfig, scenario: LoadedScenario | None = None) -> None:
         self.config = config
-        self.tenants = TenantRegistry(Tenant(DEFAULT_TENANT, scenario or _initial_scenario(config), seed=config.seed))
-        self.admin = AdminState(config, self.tenants)
+        loaded = scenario or _initial_scenario(config)
+        self.shared: SharedSite | None = None
+        if config.store_url:
+            from mockserver.stores.site import open_site  # redis is imported only when used
+
+            self.shared = open_site(config)
+            # one cookie-signing secret for the whole site: any server accepts any server's cookie
+            config = dataclasses.replace(config, secret_key=self.shared.secret(config.secret_key))
+            self.config = config
+            with self.shared.joining():
+                self.tenants = TenantRegistry(Tenant(DEFAULT_TENANT, loaded, seed=config.seed, backend=self.shared))
+                self.admin = AdminState(config, self.tenants, self.shared.journal, self.shared.faults)
+                self.shared.join(self.admin)
+        else:
+            self.tenants = TenantRegistry(Tenant(DEFAULT_TENANT, loaded, seed=config.seed))
+            self.admin = AdminState(config, self.tenants)
         self.starlette = Starlette(routes=all_routes())
         self.starlette.state.config = config
         self.starlette.state.tenants = self.tenants
@@ -66,7 +85,20 @@ class MockServerApp:
             await self._lifespan(receive, send)
             return
         scope[SERVER_SEND] = send  # for a fault that closes the socket, whatever wraps send on the way
+        if self.shared is not None and scope["type"] == "http":
+            await self._shared(self.shared, scope, receive, send)
+            return
         await self.asgi(scope, receive, send)
+
+    async def _shared(self, shared: SharedSite, scope: Scope, receive: Receive, send: Send) -> None:
+        """Catch up with the site before the request; after an admin change, tell the other processes."""
+        path: str = scope["path"]
+        shared.refresh(self.admin, path)
+        try:
+            await self.asgi(scope, receive, send)
+        finally:
+            if path.startswith(ADMIN_PREFIX) and scope["method"] not in ("GET", "HEAD"):
+                shared.publish(self.admin)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         task: asyncio.Task[None] | None = None

@@ -51,7 +51,14 @@ def _serve(args: argparse.Namespace) -> int:
         seed=args.seed,
         watch=args.watch,
         access_log=not args.quiet,
+        store_url=args.store,
     )
+    if args.workers > 1 and not args.store:
+        print("--workers N needs --store redis://... or unix://... (one world shared by the workers)", file=sys.stderr)
+        return 2
+    if args.workers > 1 and (args.sence_port or args.drupal_port or args.watch):
+        print("--workers N does not combine with --sence-port, --drupal-port or --watch", file=sys.stderr)
+        return 2
     # A taken port is the only thing said: checked before the app is built and the banner printed.
     for port in (args.port, args.sence_port, args.drupal_port):
         problem = listen_problem(args.host, port) if port is not None else None
@@ -77,6 +84,12 @@ def _serve(args: argparse.Namespace) -> int:
 
         run_with_sence(app, args.host, args.port, args.sence_port, args.public_url, args.log_level)
         return 0
+    if args.workers > 1:
+        from mockserver import prefork
+
+        return prefork.run(
+            app, args.host, args.port, args.workers, log_level=args.log_level, request_timeout=args.request_timeout
+        )
     serving.run(app, args.host, args.port, log_level=args.log_level, request_timeout=args.request_timeout)
     return 0
 
@@ -131,6 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="seed of the random sources (faults, worlds)")
     serve.add_argument("--watch", action="store_true", help="reload scenario and fixture files when they change")
     serve.add_argument("--sence-port", type=int, help="also serve SENCE's RCE paths on this port (another origin)")
+    serve.add_argument(
+        "--store",
+        metavar="URL",
+        default=os.environ.get("MOCKSERVER_STORE") or None,
+        help="share run-time state through Redis (redis://host:6379/0, unix:///path/redis.sock): "
+        "several workers or servers serve one site (docs/stores.md)",
+    )
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (needs --store)")
     serve.add_argument("--drupal-port", type=int, help="also serve the fake Drupal site on this port (docs/drupal.md)")
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
     serve.add_argument(

@@ -22,3 +22,4 @@ class ServerConfig:
     watch: bool = False
     watch_interval: float = 0.5
     access_log: bool = False  # one console line per request (`serve` without --quiet)
+    store_url: str | None = None  # None: state in this process; redis:// or unix://: shared (mockserver.stores)

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import Field
 
@@ -108,6 +108,27 @@ class JournalQuery(MatchSpec):
 
     def matches(self, entry: JournalEntry) -> bool:
         return not self.differences(entry)
+
+
+class JournalStore(Protocol):
+    """What the middleware and the admin API use of a journal: ``Journal`` here, one shared by every
+    process in ``mockserver.stores.journal``."""
+
+    @property
+    def size(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def dropped(self) -> int: ...
+    @property
+    def enabled(self) -> bool: ...
+    def next_seq(self) -> int: ...
+    def append(self, entry: JournalEntry) -> None: ...
+    def clear(self) -> None: ...
+    def entries(self) -> list[JournalEntry]: ...
+    def select(self, query: JournalQuery, after: int = 0, limit: int | None = None) -> list[JournalEntry]: ...
+    def status(self) -> dict[str, int]: ...
+    def __len__(self) -> int: ...
 
 
 class Journal:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mockserver.admin.faults import FaultBook
-from mockserver.admin.journal import Journal
+from mockserver.admin.journal import Journal, JournalStore
 from mockserver.config import ServerConfig
 from mockserver.world.loader import LoadedScenario, load_scenario, load_scenario_text
 from mockserver.world.tenant import DEFAULT_TENANT, TENANT_NAME, Tenant, TenantRegistry
+
+SERVER_FAULTS = "!server"
+"""Name of the server-wide fault book (tenant names start with a letter or digit)."""
 
 
 class TenantError(ValueError):
@@ -47,7 +51,7 @@ class ScenarioSource:
 @dataclass
 class TenantRuntime:
     tenant: Tenant
-    journal: Journal
+    journal: JournalStore
     faults: FaultBook
     source: ScenarioSource | None = None
     start: LoadedScenario | None = None
@@ -57,11 +61,24 @@ class TenantRuntime:
 
 
 class AdminState:
-    def __init__(self, config: ServerConfig, tenants: TenantRegistry) -> None:
+    def __init__(
+        self,
+        config: ServerConfig,
+        tenants: TenantRegistry,
+        journal_factory: Callable[[str], JournalStore] | None = None,
+        fault_factory: Callable[[str], FaultBook] | None = None,
+    ) -> None:
         self.config = config
         self.tenants = tenants
-        self.global_faults = FaultBook(seed=config.seed)
+        self.fault_factory: Callable[[str], FaultBook] = fault_factory or (lambda _name: FaultBook(seed=config.seed))
+        """A tenant's fault book by name (``SERVER_FAULTS`` for the server-wide one); shared counters
+        when the store is (``mockserver.stores``)."""
+        self.global_faults = self.fault_factory(SERVER_FAULTS)
         self._runtimes: dict[str, TenantRuntime] = {}
+        self.journal_factory: Callable[[str], JournalStore] = journal_factory or (
+            lambda _name: Journal(config.journal_size)
+        )
+        """A tenant's journal by name: in memory, or shared when the store is (``mockserver.stores``)."""
         default_source = ScenarioSource(path=config.scenario_path) if config.scenario_path else None
         self.runtime(tenants.default).source = default_source
 
@@ -69,9 +86,9 @@ class AdminState:
         """The tenant's journal and faults (created on first use, also for tenants added directly)."""
         found = self._runtimes.get(tenant.name)
         if found is None or found.tenant is not tenant:
-            faults = FaultBook(seed=self.config.seed)
+            faults = self.fault_factory(tenant.name)
             faults.load(tenant.scenario.faults)
-            found = TenantRuntime(tenant, Journal(self.config.journal_size), faults, start=tenant.loaded)
+            found = TenantRuntime(tenant, self.journal_factory(tenant.name), faults, start=tenant.loaded)
             self._runtimes[tenant.name] = found
         return found
 
@@ -96,7 +113,7 @@ class AdminState:
             raise TenantError(f"invalid tenant name {name!r}: use a-z, 0-9, '-' and '_' (at most 63, starting alnum)")
         if self.tenants.get(name) is not None:
             raise TenantError(f"tenant {name!r} exists")
-        tenant = Tenant(name, loaded, seed=self.config.seed)
+        tenant = Tenant(name, loaded, seed=self.config.seed, backend=self.tenants.backend)
         self.tenants.add(tenant)
         runtime = self.runtime(tenant)
         runtime.source = source

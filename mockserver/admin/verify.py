@@ -12,7 +12,7 @@ from typing import Any, Self
 
 from pydantic import Field, model_validator
 
-from mockserver.admin.journal import Journal, JournalEntry, JournalQuery
+from mockserver.admin.journal import JournalEntry, JournalQuery, JournalStore
 
 NEAREST = 3
 _PATTERN_FIELDS = ("method", "path", "wsfunction", "user", "tenant", "status", "since", "until")
@@ -94,7 +94,7 @@ class Verification:
         }
 
 
-def verify(journal: Journal, expectation: Expectation) -> Verification:
+def verify(journal: JournalStore, expectation: Expectation) -> Verification:
     entries = journal.entries()
     matched: list[JournalEntry] = []
     misses: list[tuple[JournalEntry, list[str]]] = []

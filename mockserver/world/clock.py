@@ -66,6 +66,14 @@ class Clock:
     def advance(self, seconds: float) -> None:
         self.set(self.now() + seconds)
 
+    def state(self) -> tuple[float, float, bool]:
+        """(virtual anchor, real anchor, frozen): all it takes to rebuild this clock in another process."""
+        return (self._anchor_virtual, self._anchor_real, self._frozen)
+
+    def restore(self, state: tuple[float, float, bool]) -> None:
+        """Take over another process's clock (processes share the real time source)."""
+        self._anchor_virtual, self._anchor_real, self._frozen = float(state[0]), float(state[1]), bool(state[2])
+
     def freeze(self, frozen: bool = True) -> None:
         self.set(self.now())
         self._frozen = frozen

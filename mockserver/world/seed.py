@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mockserver.sence.store import SenceMemoryStore
+from mockserver.sence.store import SenceMemoryStore, SenceStore
 from mockserver.world.entities import (
     GUEST_USER_ID,
     SITE_COURSE_ID,
@@ -20,6 +20,7 @@ from mockserver.world.entities import (
     User,
     UserKey,
 )
+from mockserver.world.runtime import RuntimeState
 from mockserver.world.spec import CourseSpec, EnrolmentSpec, Scenario
 from mockserver.world.store import MemoryStore
 
@@ -28,7 +29,18 @@ def _timestamp(value: datetime | None) -> int | None:
     return int(value.timestamp()) if value else None
 
 
-def build_store(scenario: Scenario, now: int) -> MemoryStore:
+def build_store(
+    scenario: Scenario,
+    now: int,
+    *,
+    runtime: RuntimeState | None = None,
+    sence: SenceStore | None = None,
+    seed_runtime: bool = True,
+    store_class: type[MemoryStore] = MemoryStore,
+) -> MemoryStore:
+    """The world of ``scenario``; its runtime state in memory, or in ``runtime``/``sence`` (a shared
+    backend), seeded with the scenario's tokens and keys unless ``seed_runtime`` is False (another
+    process already seeded that shared state)."""
     site_lang = scenario.moodle.lang
     users = [User(GUEST_USER_ID, "guest", firstname="Guest user", lastname=" ", auth="manual", lang=site_lang)]
     next_id = max([u.id for u in scenario.users if u.id is not None] + [1]) + 1
@@ -145,11 +157,19 @@ def build_store(scenario: Scenario, now: int) -> MemoryStore:
         Category(c.id, c.name, c.parent, c.idnumber, c.description, c.visible, 10000 * (i + 2), c.theme, now)
         for i, c in enumerate(scenario.categories)
     ]
-    store = MemoryStore(
-        users, courses, enrolments, services, tokens, sence=SenceMemoryStore(started=now), categories=categories
+    store = store_class(
+        users,
+        courses,
+        enrolments,
+        services,
+        tokens,  # SharedWorldStore keeps them itself (mockserver.stores.world)
+        sence=sence if sence is not None else SenceMemoryStore(started=now),
+        categories=categories,
+        runtime=runtime,
     )
-    for key in scenario.userkeys:
-        store.add_user_key(UserKey(key.value, by_username[key.user], key.validuntil, key.iprestriction, now))
+    if seed_runtime:
+        for key in scenario.userkeys:
+            store.add_user_key(UserKey(key.value, by_username[key.user], key.validuntil, key.iprestriction, now))
     return store
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from mockserver.world.clock import Clock
 from mockserver.world.gcpause import gc_paused
@@ -18,11 +19,21 @@ TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 TENANT_PREFIX = "/t/"
 
 
+class WorldBackend(Protocol):
+    """Where a tenant's runtime state lives when it is shared (``mockserver.stores.site``)."""
+
+    def fresh_store(self, tenant: str, scenario: Scenario, now: int) -> Store:
+        """A new generation of the tenant's state: the world of ``scenario``, runtime state seeded."""
+        ...
+
+
 @dataclass
 class Tenant:
     name: str
     loaded: LoadedScenario
     seed: int = 0
+    backend: WorldBackend | None = None
+    """None: everything in this process (the default); else the shared backend the state lives in."""
     clock: Clock = field(init=False)
     store: Store = field(init=False)
     rng: random.Random = field(init=False)
@@ -43,7 +54,10 @@ class Tenant:
         settings = self.scenario.clock
         self.clock = Clock(settings.start, frozen=settings.frozen)
         with gc_paused():
-            self.store = build_store(self.scenario, self.clock.time())
+            if self.backend is None:
+                self.store = build_store(self.scenario, self.clock.time())
+            else:
+                self.store = self.backend.fresh_store(self.name, self.scenario, self.clock.time())
         self.rng = random.Random(self.seed)
 
     def replace(self, loaded: LoadedScenario) -> None:
@@ -54,6 +68,8 @@ class Tenant:
 class TenantRegistry:
     def __init__(self, default: Tenant) -> None:
         self._tenants = {default.name: default}
+        self.backend: WorldBackend | None = default.backend
+        """Given to the tenants created at run time (None: in memory)."""
 
     @property
     def default(self) -> Tenant:

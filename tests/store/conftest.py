@@ -1,13 +1,23 @@
-"""The backends the store contract runs on: each test gets fresh, empty state from ``backend``."""
+"""The backends the store contract runs on: each test gets fresh, empty state from ``backend``.
+
+Redis is a real ``redis-server`` this session starts (unix socket in a temporary folder); each
+test gets its own key prefix on it, so tests never see each other's state.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+import redis
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
+from mockserver.stores.connect import connect
+from mockserver.stores.runtime import RedisRuntime
+from mockserver.stores.sence import RedisSenceStore
+from mockserver.stores.server import RedisServer
 from mockserver.world.runtime import MemoryRuntime, RuntimeState
 
 
@@ -18,13 +28,34 @@ class Backend:
     sence: Callable[[], SenceStore]
 
 
-def _memory() -> Iterator[Backend]:
-    yield Backend("memory", MemoryRuntime, SenceMemoryStore)
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    with RedisServer() as server:
+        yield server
 
 
-BACKENDS: dict[str, Callable[[pytest.FixtureRequest], Iterator[Backend]]] = {"memory": lambda _request: _memory()}
+@pytest.fixture
+def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
+    client = connect(redis_server.url)
+    yield client
+    client.close()
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+@pytest.fixture(params=["memory", "redis"])
 def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    yield from BACKENDS[request.param](request)
+    if request.param == "memory":
+        yield Backend("memory", MemoryRuntime, SenceMemoryStore)
+        return
+    client: redis.Redis = request.getfixturevalue("redis_client")
+
+    def prefix() -> str:
+        return f"test:{uuid.uuid4().hex}:"
+
+    yield Backend("redis", lambda: RedisRuntime(client, prefix()), lambda: RedisSenceStore(client, prefix()))
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer, redis_client: redis.Redis) -> str:
+    """The session's redis-server, emptied for this test (one server per xdist worker)."""
+    redis_client.flushall()
+    return redis_server.url

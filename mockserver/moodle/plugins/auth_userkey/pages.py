@@ -92,7 +92,10 @@ async def login_php(request: Request) -> Response:
         else:
             site.store.delete_user_keys(user.id)
             return redirect(site, browser, target)
-    site.store.consume_user_key(key.value)
+    if not site.store.consume_user_key(key.value):
+        # Another request (another worker) took the key between the check and here: it logs in, this
+        # one is an unknown key, so a key logs in once under any concurrency (docs/stores.md).
+        return error_page(site, browser, MoodleException("invalidkey", "error"))
     if user.deleted:
         # get_complete_user_data() skips deleted users, so complete_user_login() gets false.
         return error_page(site, browser, MoodleException("generalexceptionmessage", "error", _LOGIN_USER_TYPEERROR))

@@ -1,0 +1,165 @@
+"""The world's run-time changes (users, enrolments) shared between processes.
+
+Every process loads the scenario's world itself; what requests change in it afterwards
+(auth_userkey creating or updating a user, a login's times, provisioning web services) is
+written to a change log in Redis and replayed by the other processes before their next request:
+
+    P w:v      counter   version of the last change
+    P w:ents   hash      entity ("u:<id>", "e:<userid>:<courseid>") -> its latest JSON ("null": deleted)
+    P w:log    zset      entity -> version of its latest change
+    P w:uid    counter   the last user id handed out (ids stay unique across processes)
+
+Web service tokens travel the same way ("t:<token>"): every web service call reads one and
+token.php writes one rarely, so each process keeps them and a lookup costs no round trip.
+Only the latest state of each entity is kept, so the log is bounded by the size of the world
+(and the tokens issued). Plugins' own tables (``plugin_state``) stay per process.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from typing import Any
+
+import redis
+
+from mockserver.stores.codec import as_dict, dumps, loads, text
+from mockserver.world.entities import Enrolment, Token, User
+from mockserver.world.store import MemoryStore
+
+_PUBLISH = """
+local v = redis.call('INCR', KEYS[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[3], v, ARGV[1])
+return v
+"""
+
+_SETS = {
+    User: {f.name for f in fields(User) if f.name == "capabilities"},
+    Enrolment: {f.name for f in fields(Enrolment) if f.name == "completed_activities"},
+}
+
+
+def _encode(record: User | Enrolment) -> str:
+    data = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in as_dict(record).items()}
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _decode(cls: type[User] | type[Enrolment], raw: Any) -> Any:
+    data: dict[str, Any] = json.loads(raw)
+    for name in _SETS[cls]:
+        data[name] = frozenset(data.get(name, ()))
+    return cls(**data)
+
+
+class WorldLog:
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        self._r = client
+        self.version_key = prefix + "w:v"
+        self._ents = prefix + "w:ents"
+        self._log = prefix + "w:log"
+        self._uid = prefix + "w:uid"
+        self._publish = client.register_script(_PUBLISH)
+        self.seen = 0
+        """The version of the last change this process has applied."""
+
+    def publish(self, entity: str, raw: str) -> None:
+        self._publish(keys=[self.version_key, self._ents, self._log], args=[entity, raw])
+
+    def changes(self) -> list[tuple[str, bytes | None]]:
+        """Entities changed since ``seen`` with their latest state; ``seen`` moves past them."""
+        found: Any = self._r.zrangebyscore(self._log, f"({self.seen}", "+inf", withscores=True)
+        if not found:
+            return []
+        names = [text(name) for name, _ in found]
+        self.seen = max(int(score) for _, score in found)
+        states: Any = self._r.hmget(self._ents, names)
+        return list(zip(names, states, strict=True))
+
+    def start_ids(self, highest: int) -> None:
+        self._r.set(self._uid, highest, nx=True)
+
+    def next_user_id(self) -> int:
+        return int(self._r.incr(self._uid))
+
+
+class SharedWorldStore(MemoryStore):
+    """``MemoryStore`` whose user and enrolment changes go to (and come from) a ``WorldLog``."""
+
+    log: WorldLog | None = None
+    generation: int = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        tokens: Any = kwargs.pop("tokens", None)
+        if tokens is None and len(args) > 4:
+            args, tokens = (*args[:4], (), *args[5:]), args[4]
+        super().__init__(*args, **kwargs)
+        self._tokens: dict[str, Token] = {t.token: t for t in tokens or ()}
+
+    def attach(self, log: WorldLog, *, first: bool) -> None:
+        """Start sharing changes; ``first``: this process seeded the generation (sets the id counter)."""
+        self.log = log
+        if first:
+            log.start_ids(max((u.id for u in self.users()), default=1))
+        self.pull()
+
+    def pull(self) -> None:
+        """Apply the changes other processes made since the last pull."""
+        if self.log is None:
+            return
+        for entity, raw in self.log.changes():
+            if raw is None:
+                continue
+            kind, _, ident = entity.partition(":")
+            if kind == "t":
+                if raw == b"null":
+                    self._tokens.pop(ident, None)
+                else:
+                    self._tokens[ident] = loads(Token, raw)
+            elif kind == "u":
+                MemoryStore.save_user(self, _decode(User, raw))
+            elif kind == "e":
+                userid, _, courseid = ident.partition(":")
+                if raw == b"null":
+                    MemoryStore.delete_enrolment(self, int(userid), int(courseid))
+                else:
+                    MemoryStore.save_enrolment(self, _decode(Enrolment, raw))
+
+    def next_user_id(self) -> int:
+        if self.log is None:
+            return super().next_user_id()
+        while True:  # a scenario id may sit above the counter's start: skip ids taken locally
+            candidate = self.log.next_user_id()
+            if self.user(candidate) is None:
+                return candidate
+
+    def save_user(self, user: User) -> None:
+        super().save_user(user)
+        if self.log is not None:
+            self.log.publish(f"u:{user.id}", _encode(user))
+
+    def save_enrolment(self, enrolment: Enrolment) -> None:
+        super().save_enrolment(enrolment)
+        if self.log is not None:
+            self.log.publish(f"e:{enrolment.userid}:{enrolment.courseid}", _encode(enrolment))
+
+    def token(self, value: str) -> Token | None:
+        return self._tokens.get(value)
+
+    def tokens(self) -> list[Token]:
+        return list(self._tokens.values())
+
+    def add_token(self, token: Token) -> None:
+        self._tokens[token.token] = token
+        if self.log is not None:
+            self.log.publish(f"t:{token.token}", dumps(token))
+
+    def delete_token(self, value: str) -> None:
+        self._tokens.pop(value, None)
+        if self.log is not None:
+            self.log.publish(f"t:{value}", "null")
+
+    def delete_enrolment(self, userid: int, courseid: int) -> None:
+        super().delete_enrolment(userid, courseid)
+        if self.log is not None:
+            self.log.publish(f"e:{userid}:{courseid}", "null")
