@@ -22,6 +22,7 @@ from types import FrameType
 from starlette.types import ASGIApp
 
 from mockserver import serving
+from mockserver.readtimeout import REQUEST_READ_S
 
 BACKLOG = 2048
 
@@ -44,7 +45,7 @@ def run(
     workers: int,
     *,
     log_level: str = "warning",
-    request_timeout: float = serving.REQUEST_READ_S,
+    request_timeout: float = REQUEST_READ_S,
 ) -> int:
     sock = bind(host, port)
     serving.tune_gc()  # before the fork: the frozen world stays shared (copy-on-write) by the workers
