@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from mockserver.sence.store import SenceMemoryStore
@@ -28,7 +29,8 @@ def _timestamp(value: datetime | None) -> int | None:
     return int(value.timestamp()) if value else None
 
 
-def build_store(scenario: Scenario, now: int) -> MemoryStore:
+def build_store(scenario: Scenario, now: int, clock: Callable[[], float] | None = None) -> MemoryStore:
+    """The world at ``now``; runtime tables expire on ``clock`` (the tenant's) within ``scenario.limits``."""
     site_lang = scenario.moodle.lang
     users = [User(GUEST_USER_ID, "guest", firstname="Guest user", lastname=" ", auth="manual", lang=site_lang)]
     next_id = max([u.id for u in scenario.users if u.id is not None] + [1]) + 1
@@ -146,7 +148,16 @@ def build_store(scenario: Scenario, now: int) -> MemoryStore:
         for i, c in enumerate(scenario.categories)
     ]
     store = MemoryStore(
-        users, courses, enrolments, services, tokens, sence=SenceMemoryStore(started=now), categories=categories
+        users,
+        courses,
+        enrolments,
+        services,
+        tokens,
+        sence=SenceMemoryStore(started=now),
+        categories=categories,
+        now=clock if clock is not None else lambda: float(now),
+        limits=scenario.limits,
+        sessiontimeout=scenario.moodle.sessiontimeout,
     )
     for key in scenario.userkeys:
         store.add_user_key(UserKey(key.value, by_username[key.user], key.validuntil, key.iprestriction, now))

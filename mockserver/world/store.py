@@ -7,11 +7,15 @@ operation that must be atomic across workers is a single method (``consume_user_
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
+from mockserver.world.bounded import BoundedMap
 from mockserver.world.entities import Category, Course, Enrolment, Service, Session, Token, User, UserKey
+from mockserver.world.expiry import resume_session, session_deadline, user_key_deadline
+from mockserver.world.limits import Limits
 
 T = TypeVar("T")
 
@@ -46,7 +50,7 @@ class Store(Protocol):
     def add_token(self, token: Token) -> None: ...
     def delete_token(self, value: str) -> None: ...
 
-    # auth_userkey keys
+    # auth_userkey keys (expired ones still answer until the retention passes)
     def user_key(self, value: str) -> UserKey | None: ...
     def user_keys(self) -> list[UserKey]: ...
     def replace_user_keys(self, key: UserKey) -> None: ...
@@ -54,8 +58,11 @@ class Store(Protocol):
     def delete_user_keys(self, userid: int) -> None: ...
     def consume_user_key(self, value: str) -> bool: ...
 
-    # browser sessions
-    def session(self, sid: str) -> Session | None: ...
+    # browser sessions (they expire as Moodle's session gc decides: mockserver.world.expiry)
+    def session(self, sid: str) -> Session | None:
+        """The live session; reading it is a request using it (``timemodified`` moves)."""
+        ...
+
     def save_session(self, session: Session) -> None: ...
     def delete_session(self, sid: str) -> None: ...
     def sessions_of_user(self, userid: int) -> list[Session]: ...
@@ -70,8 +77,15 @@ class Store(Protocol):
 INDEXED_USER_FIELDS = ("username", "email", "idnumber")
 
 
+DEFAULT_SESSIONTIMEOUT = 8 * 3600
+"""Moodle's ``$CFG->sessiontimeout`` default (8 hours)."""
+
+
 class MemoryStore:
-    """In-process store; one per tenant. Reset means building a new one."""
+    """In-process store; one per tenant. Reset means building a new one.
+
+    Tables that grow with traffic are ``BoundedMap``s: deadlines on the tenant clock (``now``) and
+    caps from ``limits``."""
 
     def __init__(
         self,
@@ -82,7 +96,14 @@ class MemoryStore:
         tokens: Iterable[Token] = (),
         sence: SenceStore | None = None,
         categories: Iterable[Category] = (),
+        *,
+        now: Callable[[], float] = time.time,
+        limits: Limits | None = None,
+        sessiontimeout: int = DEFAULT_SESSIONTIMEOUT,
     ) -> None:
+        self._now = now
+        self.limits = limits if limits is not None else Limits()
+        self.sessiontimeout = sessiontimeout
         self._users: dict[int, User] = {}
         # Lookups by the fields auth_userkey and login use, so large worlds stay O(1).
         self._by_field: dict[str, dict[str, set[int]]] = {f: {} for f in INDEXED_USER_FIELDS}
@@ -98,9 +119,9 @@ class MemoryStore:
         self._categories = {c.id: c for c in categories}
         self._services = {s.id: s for s in services}
         self._tokens = {t.token: t for t in tokens}
-        self._keys: dict[str, UserKey] = {}
+        self._keys: BoundedMap[str, UserKey] = BoundedMap(self.limits.userkeys, now, self._forget_key)
         self._keys_by_user: dict[int, set[str]] = {}
-        self._sessions: dict[str, Session] = {}
+        self._sessions: BoundedMap[str, Session] = BoundedMap(self.limits.sessions, now)
         self.sence: SenceStore = sence if sence is not None else SenceMemoryStore()
         self._plugin_state: dict[str, Any] = {}
 
@@ -197,17 +218,24 @@ class MemoryStore:
 
     def replace_user_keys(self, key: UserKey) -> None:
         self.delete_user_keys(key.userid)
-        self._keys[key.value] = key
-        self._keys_by_user.setdefault(key.userid, set()).add(key.value)
+        self.add_user_key(key)
 
     def add_user_key(self, key: UserKey) -> None:
         """Keep the user's other keys (a scenario may start with several rows for one user)."""
-        self._keys[key.value] = key
         self._keys_by_user.setdefault(key.userid, set()).add(key.value)
+        self._keys.put(key.value, key, user_key_deadline(key, self.limits.expired_key_retention))
+
+    def _forget_key(self, value: str, key: UserKey) -> None:
+        """A key let go by the table (retention over, or the table full) leaves the user's index too."""
+        values = self._keys_by_user.get(key.userid)
+        if values is not None:
+            values.discard(value)
+            if not values:
+                del self._keys_by_user[key.userid]
 
     def delete_user_keys(self, userid: int) -> None:
         for value in self._keys_by_user.pop(userid, set()):
-            self._keys.pop(value, None)
+            self._keys.pop(value)
 
     def consume_user_key(self, value: str) -> bool:
         """Delete every key of the key's user if ``value`` is still live; False if already gone."""
@@ -219,13 +247,18 @@ class MemoryStore:
 
     # sessions
     def session(self, sid: str) -> Session | None:
-        return self._sessions.get(sid)
+        found = self._sessions.get(sid)
+        if found is not None and resume_session(found, int(self._now())):
+            self._sessions.put(sid, found, session_deadline(found, self.sessiontimeout))
+        return found
 
     def save_session(self, session: Session) -> None:
-        self._sessions[session.sid] = session
+        if not session.timecreated:
+            session.timecreated = session.timemodified = int(self._now())
+        self._sessions.put(session.sid, session, session_deadline(session, self.sessiontimeout))
 
     def delete_session(self, sid: str) -> None:
-        self._sessions.pop(sid, None)
+        self._sessions.pop(sid)
 
     def sessions_of_user(self, userid: int) -> list[Session]:
         return [s for s in self._sessions.values() if s.userid == userid]

@@ -41,7 +41,7 @@ class Tenant:
     def reset(self) -> None:
         settings = self.scenario.clock
         self.clock = Clock(settings.start, frozen=settings.frozen)
-        self.store = build_store(self.scenario, self.clock.time())
+        self.store = build_store(self.scenario, self.clock.time(), self.clock.now)
         self.rng = random.Random(self.seed)
 
     def replace(self, loaded: LoadedScenario) -> None:
