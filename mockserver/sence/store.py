@@ -4,6 +4,7 @@ Moodle plugin's rows. Every operation that must be atomic across workers is a si
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import replace
 from typing import Protocol
 
@@ -60,10 +61,13 @@ class SenceMemoryStore:
         self._attempts: dict[str, LoginAttempt] = {}
         self._rule_hits: dict[int, int] = {}
         self._gate: dict[int, GateRecord] = {}
+        # The check-then-write operations hold this lock, so they stay atomic if called from threads.
+        self._lock = threading.Lock()
 
     def add_entry(self, entry: RegisterEntry) -> RegisterEntry:
-        stored = replace(entry, id=len(self._entries) + 1)
-        self._entries[stored.id] = stored
+        with self._lock:
+            stored = replace(entry, id=len(self._entries) + 1)
+            self._entries[stored.id] = stored
         return replace(stored)
 
     def save_entry(self, entry: RegisterEntry) -> None:
@@ -77,10 +81,11 @@ class SenceMemoryStore:
         return [replace(e) for e in self._entries.values()]
 
     def add_session(self, session: SenceSession) -> bool:
-        if session.IdSesionSence in self._sessions:
-            return False
-        self._sessions[session.IdSesionSence] = replace(session)
-        return True
+        with self._lock:
+            if session.IdSesionSence in self._sessions:
+                return False
+            self._sessions[session.IdSesionSence] = replace(session)
+            return True
 
     def session(self, id_sesion_sence: str) -> SenceSession | None:
         found = self._sessions.get(id_sesion_sence)
@@ -90,11 +95,12 @@ class SenceMemoryStore:
         return [replace(s) for s in self._sessions.values()]
 
     def close_session(self, id_sesion_sence: str, when: float) -> bool:
-        found = self._sessions.get(id_sesion_sence)
-        if found is None or not found.is_open:
-            return False
-        found.closed = when
-        return True
+        with self._lock:
+            found = self._sessions.get(id_sesion_sence)
+            if found is None or not found.is_open:
+                return False
+            found.closed = when
+            return True
 
     def add_attempt(self, attempt: LoginAttempt) -> None:
         self._attempts[attempt.id] = copy.deepcopy(attempt)
@@ -111,13 +117,15 @@ class SenceMemoryStore:
         return self._attempts.pop(attempt_id, None)
 
     def bump_rule(self, index: int) -> int:
-        before = self._rule_hits.get(index, 0)
-        self._rule_hits[index] = before + 1
-        return before
+        with self._lock:
+            before = self._rule_hits.get(index, 0)
+            self._rule_hits[index] = before + 1
+            return before
 
     def add_gate_record(self, record: GateRecord) -> GateRecord:
-        stored = replace(record, id=len(self._gate) + 1)
-        self._gate[stored.id] = stored
+        with self._lock:
+            stored = replace(record, id=len(self._gate) + 1)
+            self._gate[stored.id] = stored
         return replace(stored)
 
     def save_gate_record(self, record: GateRecord) -> None:

@@ -155,7 +155,7 @@ def build_store(scenario: Scenario, now: int, clock: Callable[[], float] | None 
         tokens,
         sence=SenceMemoryStore(started=now),
         categories=categories,
-        now=clock if clock is not None else lambda: float(now),
+        now=clock,
         limits=scenario.limits,
         sessiontimeout=scenario.moodle.sessiontimeout,
     )

@@ -1,27 +1,29 @@
 """State behind one interface.
 
-``Store`` lists the operations the domain needs; ``MemoryStore`` is the default backend. A shared
-backend (e.g. Redis) implements the same protocol so several workers can serve one world; every
-operation that must be atomic across workers is a single method (``consume_user_key``).
+``Store`` lists the operations the domain needs; ``MemoryStore`` holds the world a scenario
+describes and hands what changes at run time (keys, sessions, tokens) to its ``RuntimeState``
+(``mockserver.world.runtime``), in memory by default or shared (Redis) so several workers can
+serve one world; every operation that must be atomic across workers is a single method there
+(``consume_user_key``).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
-from mockserver.world.bounded import BoundedMap
 from mockserver.world.entities import Category, Course, Enrolment, Service, Session, Token, User, UserKey
-from mockserver.world.expiry import resume_session, session_deadline, user_key_deadline
 from mockserver.world.limits import Limits
+from mockserver.world.runtime import DEFAULT_SESSIONTIMEOUT, MemoryRuntime, RuntimeState
 
 T = TypeVar("T")
 
 
 class Store(Protocol):
     sence: SenceStore
+    runtime: RuntimeState
+    """Keys, sessions and tokens (``mockserver.world.runtime``); the methods below delegate to it."""
 
     # users
     def user(self, userid: int) -> User | None: ...
@@ -50,7 +52,7 @@ class Store(Protocol):
     def add_token(self, token: Token) -> None: ...
     def delete_token(self, value: str) -> None: ...
 
-    # auth_userkey keys (expired ones still answer until the retention passes)
+    # auth_userkey keys
     def user_key(self, value: str) -> UserKey | None: ...
     def user_keys(self) -> list[UserKey]: ...
     def replace_user_keys(self, key: UserKey) -> None: ...
@@ -58,11 +60,8 @@ class Store(Protocol):
     def delete_user_keys(self, userid: int) -> None: ...
     def consume_user_key(self, value: str) -> bool: ...
 
-    # browser sessions (they expire as Moodle's session gc decides: mockserver.world.expiry)
-    def session(self, sid: str) -> Session | None:
-        """The live session; reading it is a request using it (``timemodified`` moves)."""
-        ...
-
+    # browser sessions
+    def session(self, sid: str) -> Session | None: ...
     def save_session(self, session: Session) -> None: ...
     def delete_session(self, sid: str) -> None: ...
     def sessions_of_user(self, userid: int) -> list[Session]: ...
@@ -77,15 +76,8 @@ class Store(Protocol):
 INDEXED_USER_FIELDS = ("username", "email", "idnumber")
 
 
-DEFAULT_SESSIONTIMEOUT = 8 * 3600
-"""Moodle's ``$CFG->sessiontimeout`` default (8 hours)."""
-
-
 class MemoryStore:
-    """In-process store; one per tenant. Reset means building a new one.
-
-    Tables that grow with traffic are ``BoundedMap``s: deadlines on the tenant clock (``now``) and
-    caps from ``limits``."""
+    """In-process store; one per tenant. Reset means building a new one."""
 
     def __init__(
         self,
@@ -96,14 +88,14 @@ class MemoryStore:
         tokens: Iterable[Token] = (),
         sence: SenceStore | None = None,
         categories: Iterable[Category] = (),
+        runtime: RuntimeState | None = None,
         *,
-        now: Callable[[], float] = time.time,
+        now: Callable[[], float] | None = None,
         limits: Limits | None = None,
         sessiontimeout: int = DEFAULT_SESSIONTIMEOUT,
     ) -> None:
-        self._now = now
-        self.limits = limits if limits is not None else Limits()
-        self.sessiontimeout = sessiontimeout
+        """``now`` (the tenant clock), ``limits`` and ``sessiontimeout`` bound the default in-memory
+        runtime state (mockserver.world.runtime); a runtime passed in brings its own."""
         self._users: dict[int, User] = {}
         # Lookups by the fields auth_userkey and login use, so large worlds stay O(1).
         self._by_field: dict[str, dict[str, set[int]]] = {f: {} for f in INDEXED_USER_FIELDS}
@@ -118,10 +110,12 @@ class MemoryStore:
             self.save_enrolment(enrolment)
         self._categories = {c.id: c for c in categories}
         self._services = {s.id: s for s in services}
-        self._tokens = {t.token: t for t in tokens}
-        self._keys: BoundedMap[str, UserKey] = BoundedMap(self.limits.userkeys, now, self._forget_key)
-        self._keys_by_user: dict[int, set[str]] = {}
-        self._sessions: BoundedMap[str, Session] = BoundedMap(self.limits.sessions, now)
+        if runtime is None:
+            runtime = MemoryRuntime(tokens, now=now, limits=limits, sessiontimeout=sessiontimeout)
+        else:
+            for token in tokens:
+                runtime.add_token(token)
+        self.runtime: RuntimeState = runtime
         self.sence: SenceStore = sence if sence is not None else SenceMemoryStore()
         self._plugin_state: dict[str, Any] = {}
 
@@ -190,78 +184,55 @@ class MemoryStore:
     def categories(self) -> list[Category]:
         return sorted(self._categories.values(), key=lambda c: (c.sortorder, c.id))
 
-    # services and tokens
+    # services
     def service(self, serviceid: int) -> Service | None:
         return self._services.get(serviceid)
 
     def services(self) -> list[Service]:
         return sorted(self._services.values(), key=lambda s: s.id)
 
+    # what changes at run time: delegated to the runtime state (shared between processes or not)
     def token(self, value: str) -> Token | None:
-        return self._tokens.get(value)
+        return self.runtime.token(value)
 
     def tokens(self) -> list[Token]:
-        return list(self._tokens.values())
+        return self.runtime.tokens()
 
     def add_token(self, token: Token) -> None:
-        self._tokens[token.token] = token
+        self.runtime.add_token(token)
 
     def delete_token(self, value: str) -> None:
-        self._tokens.pop(value, None)
+        self.runtime.delete_token(value)
 
-    # keys
     def user_key(self, value: str) -> UserKey | None:
-        return self._keys.get(value)
+        return self.runtime.user_key(value)
 
     def user_keys(self) -> list[UserKey]:
-        return sorted(self._keys.values(), key=lambda k: (k.userid, k.timecreated))
+        return self.runtime.user_keys()
 
     def replace_user_keys(self, key: UserKey) -> None:
-        self.delete_user_keys(key.userid)
-        self.add_user_key(key)
+        self.runtime.replace_user_keys(key)
 
     def add_user_key(self, key: UserKey) -> None:
-        """Keep the user's other keys (a scenario may start with several rows for one user)."""
-        self._keys_by_user.setdefault(key.userid, set()).add(key.value)
-        self._keys.put(key.value, key, user_key_deadline(key, self.limits.expired_key_retention))
-
-    def _forget_key(self, value: str, key: UserKey) -> None:
-        """A key let go by the table (retention over, or the table full) leaves the user's index too."""
-        values = self._keys_by_user.get(key.userid)
-        if values is not None:
-            values.discard(value)
-            if not values:
-                del self._keys_by_user[key.userid]
+        self.runtime.add_user_key(key)
 
     def delete_user_keys(self, userid: int) -> None:
-        for value in self._keys_by_user.pop(userid, set()):
-            self._keys.pop(value)
+        self.runtime.delete_user_keys(userid)
 
     def consume_user_key(self, value: str) -> bool:
-        """Delete every key of the key's user if ``value`` is still live; False if already gone."""
-        key = self._keys.get(value)
-        if key is None:
-            return False
-        self.delete_user_keys(key.userid)
-        return True
+        return self.runtime.consume_user_key(value)
 
-    # sessions
     def session(self, sid: str) -> Session | None:
-        found = self._sessions.get(sid)
-        if found is not None and resume_session(found, int(self._now())):
-            self._sessions.put(sid, found, session_deadline(found, self.sessiontimeout))
-        return found
+        return self.runtime.session(sid)
 
     def save_session(self, session: Session) -> None:
-        if not session.timecreated:
-            session.timecreated = session.timemodified = int(self._now())
-        self._sessions.put(session.sid, session, session_deadline(session, self.sessiontimeout))
+        self.runtime.save_session(session)
 
     def delete_session(self, sid: str) -> None:
-        self._sessions.pop(sid)
+        self.runtime.delete_session(sid)
 
     def sessions_of_user(self, userid: int) -> list[Session]:
-        return [s for s in self._sessions.values() if s.userid == userid]
+        return self.runtime.sessions_of_user(userid)
 
     # plugins' own tables
     def plugin_state(self, name: str, factory: Callable[[], T]) -> T:

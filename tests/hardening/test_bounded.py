@@ -186,7 +186,7 @@ def test_sessions_are_capped_least_recently_used_first(server: ServerFactory) ->
     h.client.cookies.clear()
     h.client.cookies.update(mine)
     assert not is_logged_in(h)
-    assert len(h.tenant.store._sessions) <= 3  # type: ignore[attr-defined]
+    assert len(h.tenant.store.runtime._sessions) <= 3  # type: ignore[attr-defined]
 
 
 def test_cookie_less_traffic_does_not_grow_the_session_table(server: ServerFactory) -> None:
@@ -194,7 +194,7 @@ def test_cookie_less_traffic_does_not_grow_the_session_table(server: ServerFacto
     for _ in range(200):
         h.client.cookies.clear()
         assert h.client.get("/").status_code == 200
-    assert len(h.tenant.store._sessions) == 50  # type: ignore[attr-defined]
+    assert len(h.tenant.store.runtime._sessions) == 50  # type: ignore[attr-defined]
 
 
 # -- auth_userkey keys ------------------------------------------------------------------------------
