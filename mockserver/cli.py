@@ -1,19 +1,25 @@
-"""``mockserver serve | validate | schema | journal | verify``."""
+"""``mockserver serve | validate | schema | scenarios | init | journal | verify``.
+
+Commands beyond ``serve`` live in small modules (mockserver/commands/, mockserver/admin/commands.py)
+and register themselves on the subparsers here.
+"""
 
 from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
+from mockserver import __version__
 from mockserver.admin.commands import add_commands as add_admin_commands
 from mockserver.admin.masking import HIDDEN, shorten
+from mockserver.commands import add_commands as add_world_commands
+from mockserver.commands.helpformat import HelpfulParser
 from mockserver.world.loader import ScenarioError, load_scenario
 from mockserver.world.spec import Scenario
+from mockserver.worlds import DEFAULT_SCENARIO, ScenarioNotFound, find_scenario
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -21,10 +27,11 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.app import create_app
     from mockserver.config import ServerConfig
 
-    scenario_path = Path(args.scenario) if args.scenario else None
     try:
+        # A path, else the name of a shipped scenario; no --scenario at all serves the demo.
+        scenario_path = None if args.empty else find_scenario(args.scenario or DEFAULT_SCENARIO)
         loaded = load_scenario(scenario_path) if scenario_path else None
-    except ScenarioError as exc:
+    except (ScenarioError, ScenarioNotFound) as exc:
         print(exc, file=sys.stderr)
         return 2
     config = ServerConfig(
@@ -71,35 +78,19 @@ def _print_demo_facts(scenario: Scenario, base: str) -> None:
     print(f"  REST endpoint: {base}/webservice/rest/server.php", flush=True)
 
 
-def _validate(args: argparse.Namespace) -> int:
-    failures = 0
-    paths: list[Path] = []
-    for name in args.paths:
-        path = Path(name)
-        paths.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path])
-    for path in paths:
-        try:
-            load_scenario(path)
-        except ScenarioError as exc:
-            failures += 1
-            print(exc, file=sys.stderr)
-        else:
-            print(f"{path}: ok")
-    return 1 if failures else 0
-
-
-def _schema(_args: argparse.Namespace) -> int:
-    print(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockserver", description="Mock Moodle + SENCE test server")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = HelpfulParser(prog="mockserver", description="Mock Moodle + SENCE test server")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=HelpfulParser)
     serve = commands.add_parser("serve", help="serve a scenario")
-    serve.add_argument("--scenario", help="scenario YAML file")
-    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument(
+        "--scenario",
+        metavar="PATH_OR_NAME",
+        help=f"scenario YAML file, or the name of a shipped one (`mockserver scenarios`) (default: {DEFAULT_SCENARIO})",
+    )
+    serve.add_argument("--empty", action="store_true", help="serve an empty world instead of a scenario")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on ($HOST)")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port ($PORT)")
     serve.add_argument("--public-url", help="base URL clients use (behind Docker, NAT or a proxy)")
     serve.add_argument(
         "--allowed-host",
@@ -116,13 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="seed of the random sources (faults, worlds)")
     serve.add_argument("--watch", action="store_true", help="reload scenario and fixture files when they change")
     serve.add_argument("--sence-port", type=int, help="also serve SENCE's RCE paths on this port (another origin)")
-    serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
     serve.set_defaults(func=_serve)
-    validate = commands.add_parser("validate", help="check scenario files (or folders of them)")
-    validate.add_argument("paths", nargs="+")
-    validate.set_defaults(func=_validate)
-    schema = commands.add_parser("schema", help="print the scenario format's JSON Schema")
-    schema.set_defaults(func=_schema)
+    add_world_commands(commands)
     add_admin_commands(commands)
     return parser
 

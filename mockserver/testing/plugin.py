@@ -8,7 +8,7 @@ Fixtures (all opt-in; nothing runs until a test asks for one):
 ``mockserver_admin`` (session)
     An ``AdminClient`` for that server.
 ``mockserver_tenant``
-    A fresh tenant for the test, from the scenario of ``@pytest.mark.scenario("path")``, else the
+    A fresh tenant for the test, from the scenario of ``@pytest.mark.scenario("path or name")``, else the
     ``mockserver_scenario`` fixture (override it, or parametrize it indirectly), else
     ``--mockserver-scenario``; else a copy of the server's own scenario. Removed afterwards
     (``--mockserver-keep-tenants`` keeps them for the dashboard).
@@ -85,13 +85,23 @@ class MockServer:
 
 
 def _resolve(path: str | Path, request: pytest.FixtureRequest) -> Path:
-    candidate = Path(path)
-    if candidate.is_absolute():
-        return candidate
-    for base in (request.path.parent, request.config.rootpath, Path.cwd()):
-        if (base / candidate).is_file():
-            return base / candidate
-    return request.path.parent / candidate
+    """A scenario path relative to the test file, the rootdir or the working directory, else the
+    name of a shipped scenario (``demo``); a missing one fails the test in one line naming every place."""
+    from mockserver.worlds import ScenarioNotFound, find_scenario
+
+    try:
+        return find_scenario(path, (request.path.parent, request.config.rootpath))
+    except ScenarioNotFound as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def _resolve_session(scenario: str, config: pytest.Config) -> Path:
+    from mockserver.worlds import ScenarioNotFound, find_scenario
+
+    try:
+        return find_scenario(scenario, (config.rootpath,))
+    except ScenarioNotFound as exc:
+        raise pytest.UsageError(f"--mockserver-scenario / mockserver_scenario: {exc}") from None
 
 
 def _tenant_name(nodename: str) -> str:
@@ -126,9 +136,7 @@ def mockserver_server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
     from mockserver.testing.server import ThreadedServer
 
     scenario = _setting(config, "--mockserver-scenario", "mockserver_scenario", None)
-    scenario_path = Path(scenario) if scenario else None
-    if scenario_path is not None and not scenario_path.is_absolute():
-        scenario_path = config.rootpath / scenario_path
+    scenario_path = _resolve_session(scenario, config) if scenario else None
     app = create_app(ServerConfig(scenario_path=scenario_path, admin_token=token))
     thread = ThreadedServer(app)
     admin = AdminClient(thread.url, token)

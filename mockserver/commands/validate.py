@@ -1,0 +1,43 @@
+"""``mockserver validate`` (check scenario files or folders of them) and ``mockserver schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from mockserver.world.loader import ScenarioError, load_scenario
+
+    failures = 0
+    paths: list[Path] = []
+    for name in args.paths:
+        path = Path(name)
+        paths.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path])
+    for path in paths:
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            failures += 1
+            print(exc, file=sys.stderr)
+        else:
+            print(f"{path}: ok")
+    return 1 if failures else 0
+
+
+def schema_command(_args: argparse.Namespace) -> int:
+    from mockserver.world.spec import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def add_commands(commands: Any) -> None:
+    validate = commands.add_parser("validate", help="check scenario files (or folders of them)")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.set_defaults(func=validate_command)
+    schema = commands.add_parser("schema", help="print the scenario format's JSON Schema")
+    schema.set_defaults(func=schema_command)
