@@ -57,6 +57,7 @@ def start(extra: list[str]) -> tuple[subprocess.Popen[bytes], str]:
         "-m",
         "mockserver",
         "serve",
+        "--quiet",
         "--scenario",
         str(ROOT / "scenarios" / "demo.yaml"),
     ]

@@ -101,7 +101,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--startups", type=int, default=5)
     args = parser.parse_args()
-    mockserver = [str(BIN / "mockserver"), "serve", "--host", "127.0.0.1"]
+    mockserver = [str(BIN / "mockserver"), "serve", "--quiet", "--host", "127.0.0.1"]
 
     # An installed package has its bytecode compiled; a checkout run with PYTHONDONTWRITEBYTECODE
     # would recompile every module at each start, so compile once as `pip install` does.

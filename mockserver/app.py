@@ -3,6 +3,7 @@
 The ASGI stack, outside in::
 
     MockServerApp (lifespan: live reload)
+      AccessLog: one console line per request (``config.access_log``)
       AdminMount: /__mock/... -> admin API and dashboard (mockserver.admin)
         TenantDispatch: /t/<name>/... -> the tenant, its prefix in root_path
           Instrument: journal + faults of that tenant
@@ -17,6 +18,7 @@ import contextlib
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockserver.accesslog import AccessLog
 from mockserver.admin.api import PREFIX as ADMIN_PREFIX
 from mockserver.admin.middleware import AdminMount, Instrument
 from mockserver.admin.site import build_admin_app
@@ -49,6 +51,8 @@ class MockServerApp:
         self.admin_app = build_admin_app(self.admin)
         dispatch = TenantDispatch(self.instrumented(self.starlette), self.tenants)
         self.asgi: ASGIApp = MergeSlashes(AdminMount(self.admin_app, dispatch, ADMIN_PREFIX))
+        if config.access_log:
+            self.asgi = AccessLog(self.asgi)
         self.watcher = Watcher(self.admin)
 
     def instrumented(self, app: ASGIApp) -> ASGIApp:

@@ -17,6 +17,7 @@ from mockserver.admin.commands import add_commands as add_admin_commands
 from mockserver.admin.masking import HIDDEN, shorten
 from mockserver.commands import add_commands as add_world_commands
 from mockserver.commands.helpformat import HelpfulParser
+from mockserver.netcheck import listen_problem
 from mockserver.world.loader import ScenarioError, load_scenario
 from mockserver.world.spec import Scenario
 from mockserver.worlds import DEFAULT_SCENARIO, ScenarioNotFound, find_scenario
@@ -44,7 +45,14 @@ def _serve(args: argparse.Namespace) -> int:
         journal_size=args.journal_size,
         seed=args.seed,
         watch=args.watch,
+        access_log=not args.quiet,
     )
+    # A taken port is the only thing said: checked before the app is built and the banner printed.
+    for port in (args.port, args.sence_port):
+        problem = listen_problem(args.host, port) if port is not None else None
+        if problem:
+            print(f"mockserver: {problem}", file=sys.stderr)
+            return 1
     app = create_app(config, loaded)
     # The loaded world lives as long as the process: keep it out of the cyclic GC's scans.
     gc.freeze()
@@ -108,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--watch", action="store_true", help="reload scenario and fixture files when they change")
     serve.add_argument("--sence-port", type=int, help="also serve SENCE's RCE paths on this port (another origin)")
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
+    serve.add_argument("--quiet", action="store_true", help="no console line per request (the journal still records)")
     serve.set_defaults(func=_serve)
     add_world_commands(commands)
     add_admin_commands(commands)

@@ -21,3 +21,4 @@ class ServerConfig:
     admin_open: bool = False
     watch: bool = False
     watch_interval: float = 0.5
+    access_log: bool = False  # one console line per request (`serve` without --quiet)

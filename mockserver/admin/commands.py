@@ -47,6 +47,17 @@ def _pattern(args: argparse.Namespace) -> dict[str, Any]:
     return pattern
 
 
+def failure(command: str, url: str, exc: Exception) -> str:
+    """One line naming the server URL tried: a refused connection alone does not say where."""
+    import httpx
+
+    if isinstance(exc, httpx.TransportError):
+        reason = str(exc) or type(exc).__name__
+        return f"mockserver {command}: cannot reach the mock server at {url}: {reason} (--url / $MOCKSERVER_URL)"
+    text = str(exc)
+    return f"mockserver {command}: {text}" if url in text else f"mockserver {command}: {url}: {text}"
+
+
 def _admin(args: argparse.Namespace) -> Any:
     from mockserver.testing.client import AdminClient
 
@@ -69,7 +80,7 @@ def journal_command(args: argparse.Namespace) -> int:
             else:
                 print(tenant.journal_text(**pattern), end="")
     except (AdminError, httpx.HTTPError) as exc:
-        print(f"mockserver journal: {exc}", file=sys.stderr)
+        print(failure("journal", args.url, exc), file=sys.stderr)
         return 2
     return 0
 
@@ -97,7 +108,7 @@ def verify_command(args: argparse.Namespace) -> int:
         with _admin(args) as admin:
             result = admin.tenant(args.tenant).verify(**expectation)
     except (AdminError, httpx.HTTPError) as exc:
-        print(f"mockserver verify: {exc}", file=sys.stderr)
+        print(failure("verify", args.url, exc), file=sys.stderr)
         return 2
     print(result["message"], file=sys.stdout if result["ok"] else sys.stderr)
     return 0 if result["ok"] else 1

@@ -22,7 +22,20 @@ from mockserver.world.spec import MoodleSettings, Scenario
 from mockserver.world.store import Store
 from mockserver.world.tenant import Tenant
 
-CORE_AUTH = ("manual", "nologin", "email", "ldap", "cas", "oauth2", "shibboleth", "db", "lti")
+CORE_AUTH = (
+    "manual",
+    "nologin",
+    "email",
+    "ldap",
+    "cas",
+    "oauth2",
+    "shibboleth",
+    "db",
+    "lti",
+    "mnet",
+    "none",
+    "webservice",
+)
 """Auth plugins shipped with core; the emulated ones (mockserver/moodle/plugins) join them."""
 
 
