@@ -7,6 +7,7 @@ PORT ?= 8000
 SCENARIO ?= scenarios/demo.yaml
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: run test lint typecheck bench check clean browser
 
@@ -28,6 +29,10 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(STAMP)
 
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@
+
 run: $(STAMP)
 	$(BIN)/mockserver serve --scenario $(SCENARIO) --host $(HOST) --port $(PORT)
 
@@ -41,7 +46,7 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/reset.py
 	$(BIN)/python bench/journal.py

@@ -27,6 +27,40 @@ def login_url_body(username: str) -> str:
     )
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    return children
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` and its descendants (Linux /proc).
+
+    On a machine shared with other work, requests/s depend on how many threads a server has to
+    compete with (granian's I/O threads get more slices than uvicorn's one): CPU per request does not."""
+    children = _children()
+    tree = [pid]
+    for process in tree:
+        tree.extend(children.get(process, []))
+    ticks = 0
+    for process in tree:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / _TICK
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -55,11 +89,14 @@ def wrk(
     script: Path | None = None,
     env: dict[str, str] | None = None,
     prefix: Sequence[str] = (),
+    pid: int | None = None,
 ) -> dict[str, Any]:
-    """One wrk run (one thread): requests, req/s, p50, p99 and the count of non-2xx/3xx answers."""
+    """One wrk run (one thread): requests, req/s, p50, p99, the count of non-2xx/3xx answers and,
+    given the server's ``pid``, its CPU microseconds per request."""
     command = [*prefix, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url]
     if script is not None:
         command[len(prefix) + 1 : len(prefix) + 1] = ["-s", str(script)]
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     output = subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True
     ).stdout
@@ -69,8 +106,11 @@ def wrk(
     latencies = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     requests = re.search(r"(\d+) requests in", output)
+    count = int(requests.group(1)) if requests else 0
+    cpu = cpu_seconds(pid) - cpu_before if pid else 0.0
     return {
-        "requests": int(requests.group(1)) if requests else 0,
+        "requests": count,
+        "cpu_us": cpu / count * 1e6 if count else 0.0,
         "rps": float(rps.group(1)),
         "p50": latencies.get("50", "?"),
         "p99": latencies.get("99", "?"),

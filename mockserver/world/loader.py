@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,34 @@ class LoadedScenario:
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _Duplicate(Exception):
+    """A mapping repeats a key: the slow path reports it with its line."""
+
+
+class _FastLoader(_LOADER):  # type: ignore[valid-type,misc]
+    """Builds the data straight from libyaml's events, with no node tree kept and no line map: the
+    map is built only when an error needs a line. Mappings follow ``_to_python``: scalar keys stay
+    the text written (``1:`` is the key "1"), ``<<`` is an ordinary key, a repeated key is an error."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = (
+                key_node.value if isinstance(key_node, yaml.ScalarNode) else self.construct_object(key_node, deep=True)
+            )
+            if key in result:
+                raise _Duplicate
+            result[key] = self.construct_object(value_node, deep=True)
+        return result
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Duplicate
+    return result
+
+
 def _to_python(
     node: yaml.Node,
     path: Location,
@@ -72,8 +101,8 @@ def _to_python(
     return constructor.construct_object(node, deep=True)
 
 
-def parse_text(text: str, source: str) -> tuple[Any, dict[Location, int]]:
-    """Parse YAML (or JSON) text, keeping the line of every key."""
+def parse_text_with_lines(text: str, source: str) -> tuple[Any, dict[Location, int]]:
+    """Parse YAML (or JSON) text, keeping the line of every key (slow: the errors' path)."""
     lines: dict[Location, int] = {}
     dupes: list[tuple[int, str]] = []
     try:
@@ -95,14 +124,57 @@ def parse_text(text: str, source: str) -> tuple[Any, dict[Location, int]]:
     return data, lines
 
 
-def _line_for(loc: Location, lines: dict[Location, int]) -> int:
+class Lines(Mapping[Location, int]):
+    """Key location -> line, computed from the text on first use (only errors need it)."""
+
+    def __init__(self, text: str, source: str, legacy: bool = False) -> None:
+        self._text = text
+        self._source = source
+        self._legacy = legacy  # a scenario: plugin settings at old places get their new locations too
+        self._lines: dict[Location, int] | None = None
+
+    def _built(self) -> dict[Location, int]:
+        if self._lines is None:
+            data, lines = parse_text_with_lines(self._text, self._source)
+            if self._legacy and isinstance(data, dict):
+                move_legacy(data, lines)
+            self._lines = lines
+        return self._lines
+
+    def __getitem__(self, key: Location) -> int:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[Location]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
+def parse_text(text: str, source: str, legacy: bool = False) -> tuple[Any, Mapping[Location, int]]:
+    """Parse YAML (JSON when ``source`` ends in .json); lines come lazily from ``Lines``.
+
+    The fast path (libyaml straight to Python objects, or the json module) handles valid files;
+    anything it rejects goes through the slow path, which names the line of the problem."""
+    try:
+        if source.endswith(".json"):
+            data = json.loads(text, object_pairs_hook=_json_object)
+        else:
+            data = yaml.load(text, Loader=_FastLoader)
+    except (_Duplicate, ValueError, TypeError, yaml.YAMLError):
+        data, lines = parse_text_with_lines(text, source)
+        return data, lines
+    return ({} if data is None else data), Lines(text, source, legacy)
+
+
+def _line_for(loc: Location, lines: Mapping[Location, int]) -> int:
     for end in range(len(loc), -1, -1):
         if loc[:end] in lines:
             return lines[loc[:end]]
     return 0
 
 
-def _problems(exc: ValidationError, source: str, lines: dict[Location, int]) -> list[Problem]:
+def _problems(exc: ValidationError, source: str, lines: Mapping[Location, int]) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
@@ -115,9 +187,9 @@ def _problems(exc: ValidationError, source: str, lines: dict[Location, int]) -> 
 class Origins:
     """Where each merged list item came from, so later checks can name file and line."""
 
-    items: dict[str, list[tuple[str, dict[Location, int], int]]] = field(default_factory=dict)
+    items: dict[str, list[tuple[str, Mapping[Location, int], int]]] = field(default_factory=dict)
 
-    def add(self, collection: str, count: int, source: str, lines: dict[Location, int]) -> None:
+    def add(self, collection: str, count: int, source: str, lines: Mapping[Location, int]) -> None:
         self.items.setdefault(collection, []).extend((source, lines, i) for i in range(count))
 
     def problem(self, loc: Location, message: str, fallback: str) -> Problem:
@@ -132,12 +204,13 @@ class Origins:
         return Problem(fallback, 0, ".".join(map(str, loc)), message)
 
 
-def validate_model_with_lines(model: type[BaseModel], text: str, source: str) -> tuple[Any, dict[Location, int]]:
-    data, lines = parse_text(text, source)
+def validate_model_with_lines(model: type[BaseModel], text: str, source: str) -> tuple[Any, Mapping[Location, int]]:
+    data, lines = parse_text(text, source, legacy=model is Scenario)
     if not isinstance(data, dict):
         raise ScenarioError([Problem(source, 1, "", "the file must hold a mapping of keys")])
     if model is Scenario:
-        data = move_legacy(data, lines)  # plugin settings at old places; errors keep their lines
+        # plugin settings at old places; errors keep their lines (``Lines`` maps them when built)
+        data = move_legacy(data, lines if isinstance(lines, dict) else None)
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
@@ -158,7 +231,7 @@ _SENCE_LISTS = ("otecs", "courses", "students")
 
 
 def _merge(
-    parts: Iterable[tuple[Fixtures, str, dict[Location, int]]], scenario: Scenario, origins: Origins
+    parts: Iterable[tuple[Fixtures, str, Mapping[Location, int]]], scenario: Scenario, origins: Origins
 ) -> Scenario:
     merged: dict[str, list[Any]] = {name: [] for name in _LISTS}
     sence: dict[str, list[Any]] = {name: [] for name in _SENCE_LISTS}
@@ -176,7 +249,7 @@ def load_scenario_text(text: str, source: str = "<scenario>", base_dir: Path | N
     """Validate scenario text; fixture paths resolve against ``base_dir``."""
     scenario, lines = validate_model_with_lines(Scenario, text, source)
     files: list[Path] = []
-    parts: list[tuple[Fixtures, str, dict[Location, int]]] = []
+    parts: list[tuple[Fixtures, str, Mapping[Location, int]]] = []
     problems: list[Problem] = []
     for i, relative in enumerate(scenario.fixtures):
         path = (base_dir or Path.cwd()) / relative
