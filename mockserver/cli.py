@@ -11,6 +11,7 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mockserver import __version__
 from mockserver.admin.commands import add_commands as add_admin_commands
@@ -18,15 +19,17 @@ from mockserver.admin.masking import HIDDEN, shorten
 from mockserver.commands import add_commands as add_world_commands
 from mockserver.commands.helpformat import HelpfulParser
 from mockserver.netcheck import listen_problem
-from mockserver.world.loader import ScenarioError, load_scenario
-from mockserver.world.spec import Scenario
 from mockserver.worlds import DEFAULT_SCENARIO, ScenarioNotFound, find_scenario
+
+if TYPE_CHECKING:  # the scenario models cost most of the import time: only commands that load one pay it
+    from mockserver.world.spec import Scenario
 
 
 def _serve(args: argparse.Namespace) -> int:
     from mockserver import serving
     from mockserver.app import create_app
     from mockserver.config import ServerConfig
+    from mockserver.world.loader import ScenarioError, load_scenario
 
     try:
         # A path, else the name of a shipped scenario; no --scenario at all serves the demo.

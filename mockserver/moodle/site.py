@@ -127,7 +127,7 @@ class Site:
         """Cleaners depend only on the wwwroot and one setting: shared across requests."""
         return _cleaner(self.wwwroot, self.cfg.extendedusernamechars)
 
-    @property
+    @cached
     def debug(self) -> DebugSettings:
         return DebugSettings(DebugLevel(self.cfg.debug), self.cfg.debugdisplay)
 

@@ -10,7 +10,7 @@ import uvicorn
 
 from mockserver.app import MockServerApp
 from mockserver.sence.app import create_sence_app
-from mockserver.serving import Server, server_config
+from mockserver.serving import Server, server_config, tune_gc
 
 
 def sence_public_url(host: str, sence_port: int, public_url: str | None = None) -> str:
@@ -45,5 +45,6 @@ def run_with_sence(
         Server(server_config(app, host, port, log_level=log_level)),
         Server(server_config(sence_app, host, sence_port, log_level=log_level, lifespan="off")),
     ]
+    tune_gc()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_both(servers))

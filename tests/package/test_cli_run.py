@@ -115,7 +115,11 @@ def test_access_log_line_masks_secrets() -> None:
             await client.get(REST, params={"wstoken": DEMO_TOKEN, "wsfunction": "core_webservice_get_site_info"})
             await client.get("/login/index.php")
 
-    anyio.run(requests)
+    # A thread of its own: Playwright's sync API (the session's chromium fixture) keeps an asyncio
+    # loop running in the main thread, and anyio.run refuses to nest.
+    worker = threading.Thread(target=anyio.run, args=(requests,))
+    worker.start()
+    worker.join()
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     assert re.fullmatch(
