@@ -68,12 +68,12 @@ def free_port() -> int:
         return port
 
 
-def wait_ok(url: str, timeout: float = 20.0) -> float:
-    """Seconds until ``url`` answers 200."""
+def wait_ok(url: str, timeout: float = 20.0, any_status: bool = False) -> float:
+    """Seconds until ``url`` answers 200 (or anything, with ``any_status``)."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         try:
-            if httpx.get(url, timeout=0.5).status_code == 200:
+            if httpx.get(url, timeout=0.5).status_code == 200 or any_status:
                 return time.perf_counter() - start
         except httpx.HTTPError:
             pass

@@ -9,6 +9,9 @@ figure alike; the median round of each is reported:
   serves; granian when installed): the fastest one is the baseline (1.00);
 * (a) ``auth_userkey_request_login_url`` (POST) and (b) ``login.php`` with a fresh key per request
   (the keys are in the bench world, one per student, so no request reuses one);
+* the same ``request_login_url`` reply (the mock's own bytes) as a static stub from WireMock and
+  from Mockoon CLI, the mock servers users would otherwise pick (npm packages pinned in
+  bench/package.json and package-lock.json, installed here with ``npm ci``; Java runs WireMock);
 * start-up: process start to the first 200, and ``mockserver --help`` / ``validate`` of the demo.
 
 With ``taskset`` the servers share CPU 0 and wrk has CPU 1, so the ratios compare one core each.
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from benchlib import REST, ROOT, TOKEN, free_port, login_url_body, wait_ok, wrk
 
 BIN = Path(sys.executable).parent
@@ -85,12 +89,16 @@ def bench_world(directory: Path, users: int) -> tuple[Path, Path]:
     return path, keys_path
 
 
-def start(command: list[str], port: int, ready: str = "/", cwd: Path | None = None) -> subprocess.Popen[bytes]:
+def start(
+    command: list[str], port: int, ready: str = "/", cwd: Path | None = None, any_status: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start a server pinned to the servers' CPU; return when ``ready`` answers 200 (any answer
+    with ``any_status``: the stubs answer only their one route)."""
     process = subprocess.Popen(
         [*PIN_SERVER, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd or ROOT
     )
     try:
-        wait_ok(f"http://127.0.0.1:{port}{ready}", timeout=120)
+        wait_ok(f"http://127.0.0.1:{port}{ready}", timeout=180, any_status=any_status)
     except RuntimeError:
         process.kill()
         raise
@@ -104,6 +112,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def _script(workload: Workload) -> Path | None:
+    return ROOT / "bench" / workload.script if workload.script else None
 
 
 def median_result(rounds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -162,6 +174,105 @@ def hello_servers(stack: dict[str, subprocess.Popen[bytes]]) -> list[Workload]:
     return workloads
 
 
+def install_peers() -> Path | None:
+    """bench/node_modules from the lock file (``npm ci``), or None without npm."""
+    bench = ROOT / "bench"
+    if shutil.which("npm") is None:
+        print("note: npm is missing: WireMock and Mockoon are left out", file=sys.stderr)
+        return None
+    marker = bench / "node_modules" / ".package-lock.json"
+    lock = bench / "package-lock.json"
+    if not marker.exists() or marker.stat().st_mtime < lock.stat().st_mtime:
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=bench, check=True)
+    return bench / "node_modules"
+
+
+def stub_reply(base: str) -> tuple[bytes, str]:
+    """The mock's own answer to request_login_url (body and Content-Type) for the static stubs."""
+    response = httpx.post(
+        base + REST, content=login_url_body("student0"), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    response.raise_for_status()
+    return response.content, response.headers["content-type"]
+
+
+def wiremock(modules: Path, directory: Path, body: bytes, media: str) -> tuple[list[str], int]:
+    mappings = directory / "wiremock" / "mappings"
+    mappings.mkdir(parents=True)
+    stub = {
+        "request": {"method": "POST", "url": REST},
+        "response": {"status": 200, "body": body.decode(), "headers": {"Content-Type": media}},
+    }
+    (mappings / "request_login_url.json").write_text(json.dumps(stub), encoding="utf-8")
+    jar = next((modules / "wiremock" / "build").glob("wiremock-standalone-*.jar"))
+    port = free_port()
+    root = str(directory / "wiremock")
+    command = ["java", "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1", "--root-dir", root]
+    return [*command, "--disable-banner"], port
+
+
+def mockoon(modules: Path, directory: Path, body: bytes, media: str) -> tuple[list[str], int]:
+    port = free_port()
+    route = "7d3f0c1e-0000-4000-8000-000000000002"
+    response = {
+        "uuid": "7d3f0c1e-0000-4000-8000-000000000003",
+        "body": body.decode(),
+        "latency": 0,
+        "statusCode": 200,
+        "label": "",
+        "headers": [{"key": "Content-Type", "value": media}],
+        "bodyType": "INLINE",
+        "filePath": "",
+        "databucketID": "",
+        "sendFileAsBody": False,
+        "rules": [],
+        "rulesOperator": "OR",
+        "disableTemplating": True,
+        "fallbackTo404": False,
+        "default": True,
+        "crudKey": "id",
+        "callbacks": [],
+    }
+    environment = {
+        "uuid": "7d3f0c1e-0000-4000-8000-000000000001",
+        "lastMigration": 33,
+        "name": "bench",
+        "endpointPrefix": "",
+        "latency": 0,
+        "port": port,
+        "hostname": "127.0.0.1",
+        "folders": [],
+        "routes": [
+            {
+                "uuid": route,
+                "type": "http",
+                "documentation": "",
+                "method": "post",
+                "endpoint": REST.lstrip("/"),
+                "responses": [response],
+                "responseMode": None,
+                "streamingMode": None,
+                "streamingInterval": 0,
+            }
+        ],
+        "rootChildren": [{"type": "route", "uuid": route}],
+        "proxyMode": False,
+        "proxyHost": "",
+        "proxyRemovePrefix": False,
+        "tlsOptions": {"enabled": False, "type": "CERT", "pfxPath": "", "certPath": "", "keyPath": ""},
+        "cors": False,
+        "headers": [],
+        "proxyReqHeaders": [],
+        "proxyResHeaders": [],
+        "data": [],
+        "callbacks": [],
+    }
+    path = directory / "mockoon.json"
+    path.write_text(json.dumps(environment), encoding="utf-8")
+    cli = modules / ".bin" / "mockoon-cli"
+    return [str(cli), "start", "--data", str(path), "--disable-log-to-file", "--disable-admin-api"], port
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=3)
@@ -169,6 +280,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=60000, help="students, i.e. fresh keys for login.php")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--startups", type=int, default=5)
+    parser.add_argument("--no-peers", action="store_true", help="leave out WireMock and Mockoon (no npm, no Java)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
@@ -212,6 +324,25 @@ def main() -> int:
                 ),
                 login,
             ]
+            modules = None if args.no_peers else install_peers()
+            if modules is not None:
+                body, media = stub_reply(base)
+                for name, make in (("WireMock", wiremock), ("Mockoon CLI", mockoon)):
+                    command, peer_port = make(modules, Path(tmp), body, media)
+                    servers[name] = start(command, peer_port, ready="/__bench_ready__", any_status=True)
+                    workloads.append(
+                        Workload(
+                            f"{name}: static request_login_url",
+                            f"http://127.0.0.1:{peer_port}{REST}",
+                            "wrk_post.lua",
+                            {"BENCH_BODY": login_url_body("student0")},
+                            pid=servers[name].pid,
+                        )
+                    )
+            for workload in workloads:  # warm-up, not counted: JIT compilers (WireMock's JVM), caches
+                wrk(workload.url, duration=1, connections=args.connections, script=_script(workload), env=workload.env)
+            if login.before is not None:
+                login.rounds.append({"requests": 0})  # the warm-up spent keys too: counted by next_keys
             for _ in range(args.rounds):
                 for workload in workloads:
                     if workload.before is not None:
@@ -221,7 +352,7 @@ def main() -> int:
                             workload.url,
                             duration=args.duration,
                             connections=args.connections,
-                            script=ROOT / "bench" / workload.script if workload.script else None,
+                            script=_script(workload),
                             env=workload.env,
                             prefix=PIN_WRK,
                             pid=workload.pid,

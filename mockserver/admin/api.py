@@ -256,13 +256,20 @@ async def advance_clock(request: Request) -> Response:
 # --- world ---------------------------------------------------------------------------------------
 
 
+def _page(request: Request) -> world_view.Page:
+    limit = _int_param(request, "limit", world_view.PAGE_SIZE)
+    if not 1 <= limit <= world_view.PAGE_MAX:
+        raise ApiError(422, f"limit: expected 1 to {world_view.PAGE_MAX}")
+    return world_view.Page(_int_param(request, "offset", 0), limit)
+
+
 async def get_world(request: Request) -> Response:
-    return ok(world_view.world_view(tenant_runtime(request).tenant))
+    return ok(world_view.world_view(tenant_runtime(request).tenant, _page(request)))
 
 
 async def get_keys(request: Request) -> Response:
     tenant = tenant_runtime(request).tenant
-    keys = world_view.keys_view(tenant, live_only=not flag(request, "all"))
+    keys = world_view.keys_view(tenant, live_only=not flag(request, "all"), page=_page(request))
     return ok({"clock": world_view.clock_view(tenant.clock), "keys": keys})
 
 
@@ -498,14 +505,29 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", T + "/clock", get_clock, "The tenant's clock.", "clock"),
     Endpoint("PUT", T + "/clock", set_clock, "Set the time and/or freeze the clock.", "clock", body="clock"),
     Endpoint("POST", T + "/clock/advance", advance_clock, "Move the clock forward (or back).", "clock", body="advance"),
-    Endpoint("GET", T + "/world", get_world, "Users, courses, tokens, login keys, sessions, SENCE.", "world"),
+    Endpoint(
+        "GET",
+        T + "/world",
+        get_world,
+        "Users, courses, tokens, login keys, sessions, SENCE; users, courses, keys and each course's "
+        "enrolments a page at a time (totals under page.total).",
+        "world",
+        query=(
+            Query("offset", "First entry of the page (0).", "integer"),
+            Query("limit", f"Entries per page ({world_view.PAGE_SIZE}; at most {world_view.PAGE_MAX}).", "integer"),
+        ),
+    ),
     Endpoint(
         "GET",
         T + "/world/keys",
         get_keys,
         "auth_userkey login keys with expiry (live ones unless ?all=1).",
         "world",
-        query=(Query("all", "1 includes expired keys."),),
+        query=(
+            Query("all", "1 includes expired keys."),
+            Query("offset", "First key of the page (0).", "integer"),
+            Query("limit", f"Keys per page ({world_view.PAGE_SIZE}; at most {world_view.PAGE_MAX}).", "integer"),
+        ),
     ),
     Endpoint("GET", T + "/world/sence", get_sence, "SENCE sessions and attendance.", "world"),
     Endpoint("GET", T + "/faults", list_faults, "The tenant's faults with their counters.", "faults"),

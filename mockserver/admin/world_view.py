@@ -2,18 +2,39 @@
 each plugin's section.
 
 Admin views show full tokens and keys (the admin API is protected); passwords never leave.
+
+Large worlds are shown a page at a time (``Page``: users, courses, login keys and each course's
+enrolments; the sessions of the users on the page), so building the view costs the same for a
+world of 100,000 users as for the demo and never holds the event loop for long.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from mockserver.admin.masking import shorten
 from mockserver.world.clock import Clock
 from mockserver.world.entities import Enrolment
 from mockserver.world.tenant import Tenant
+
+PAGE_SIZE = 1000
+PAGE_MAX = 10_000
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page:
+    """``offset``/``limit`` of the listed collections (each course's enrolments: the first ``limit``)."""
+
+    offset: int = 0
+    limit: int = PAGE_SIZE
+
+    def of(self, items: Sequence[T]) -> list[T]:
+        return list(items[self.offset : self.offset + self.limit])
 
 
 def iso(timestamp: float | None) -> str | None:
@@ -30,10 +51,10 @@ def clock_view(clock: Clock) -> dict[str, Any]:
 _HIDDEN_USER_FIELDS = ("password", "capabilities", "profile", "preferences")
 
 
-def users_view(tenant: Tenant) -> list[dict[str, Any]]:
-    """Every stored user column but the password (capabilities as a sorted list)."""
+def users_view(tenant: Tenant, page: Page = Page()) -> list[dict[str, Any]]:
+    """Every stored user column but the password (capabilities as a sorted list), one page."""
     result = []
-    for user in tenant.store.users():
+    for user in page.of(tenant.store.users()):
         row = {f.name: getattr(user, f.name) for f in dataclasses.fields(user) if f.name not in _HIDDEN_USER_FIELDS}
         row["fullname"] = user.fullname
         row["capabilities"] = sorted(user.capabilities)
@@ -59,12 +80,15 @@ def _enrolment_row(tenant: Tenant, enrolment: Enrolment) -> dict[str, Any]:
     return {"user": _username(tenant, enrolment.userid), **row}
 
 
-def courses_view(tenant: Tenant) -> list[dict[str, Any]]:
-    """Every stored course column, with its enrolments (user, role, status, dates, completion)."""
+def courses_view(tenant: Tenant, page: Page = Page()) -> list[dict[str, Any]]:
+    """Every stored course column, with its enrolments (user, role, status, dates, completion) up
+    to the page's limit, and their count (``enrolled_total``); one page of courses."""
     result = []
-    for course in tenant.store.courses():
+    for course in page.of(tenant.store.courses()):
         row = dataclasses.asdict(course)
-        row["enrolled"] = [_enrolment_row(tenant, e) for e in tenant.store.enrolments_of_course(course.id)]
+        enrolments = tenant.store.enrolments_of_course(course.id)
+        row["enrolled"] = [_enrolment_row(tenant, e) for e in enrolments[: page.limit]]
+        row["enrolled_total"] = len(enrolments)
         result.append(row)
     return result
 
@@ -86,14 +110,13 @@ def tokens_view(tenant: Tenant) -> list[dict[str, Any]]:
     return result
 
 
-def keys_view(tenant: Tenant, *, live_only: bool = False) -> list[dict[str, Any]]:
-    """auth_userkey login keys with their expiry on the tenant's clock."""
+def keys_view(tenant: Tenant, *, live_only: bool = False, page: Page | None = None) -> list[dict[str, Any]]:
+    """auth_userkey login keys with their expiry on the tenant's clock (one page when given)."""
     now = tenant.clock.now()
     result = []
-    for key in tenant.store.user_keys():
+    keys = [k for k in tenant.store.user_keys() if k.validuntil > now] if live_only else tenant.store.user_keys()
+    for key in page.of(keys) if page is not None else keys:
         live = key.validuntil > now
-        if live_only and not live:
-            continue
         result.append(
             {
                 "key": key.value,
@@ -111,9 +134,10 @@ def keys_view(tenant: Tenant, *, live_only: bool = False) -> list[dict[str, Any]
     return result
 
 
-def sessions_view(tenant: Tenant) -> list[dict[str, Any]]:
+def sessions_view(tenant: Tenant, page: Page = Page()) -> list[dict[str, Any]]:
+    """The browser sessions of the users on the page."""
     result = []
-    for user in tenant.store.users():
+    for user in page.of(tenant.store.users()):
         for session in tenant.store.sessions_of_user(user.id):
             result.append({"user": user.username, "sid": shorten(session.sid), "data": _plain(session.data)})
     return result
@@ -176,17 +200,23 @@ def plugins_view(tenant: Tenant) -> dict[str, Any]:
     return {name: _plain(section) for name, section in sections.items() if section is not None}
 
 
-def world_view(tenant: Tenant) -> dict[str, Any]:
+def world_view(tenant: Tenant, page: Page = Page()) -> dict[str, Any]:
+    store = tenant.store
     return {
         "tenant": tenant.name,
         "scenario": tenant.scenario.name,
         "clock": clock_view(tenant.clock),
-        "users": users_view(tenant),
-        "courses": courses_view(tenant),
+        "page": {
+            "offset": page.offset,
+            "limit": page.limit,
+            "total": {"users": len(store.users()), "courses": len(store.courses()), "keys": len(store.user_keys())},
+        },
+        "users": users_view(tenant, page),
+        "courses": courses_view(tenant, page),
         "categories": categories_view(tenant),
         "tokens": tokens_view(tenant),
-        "keys": keys_view(tenant),
-        "sessions": sessions_view(tenant),
+        "keys": keys_view(tenant, page=page),
+        "sessions": sessions_view(tenant, page),
         "sence": sence_view(tenant),
         "plugins": plugins_view(tenant),
     }

@@ -185,20 +185,33 @@ def _problems(exc: ValidationError, source: str, lines: Mapping[Location, int]) 
 
 @dataclass
 class Origins:
-    """Where each merged list item came from, so later checks can name file and line."""
+    """Where each merged list item came from, so later checks can name file and line: one run of
+    items per file and collection (not one record per item: a large world has 300,000)."""
 
-    items: dict[str, list[tuple[str, Mapping[Location, int], int]]] = field(default_factory=dict)
+    runs: dict[str, list[tuple[int, str, Mapping[Location, int]]]] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
 
     def add(self, collection: str, count: int, source: str, lines: Mapping[Location, int]) -> None:
-        self.items.setdefault(collection, []).extend((source, lines, i) for i in range(count))
+        if count:
+            start = self.sizes.get(collection, 0)
+            self.runs.setdefault(collection, []).append((start, source, lines))
+            self.sizes[collection] = start + count
+
+    def _origin(self, collection: str, position: int) -> tuple[str, Mapping[Location, int], int] | None:
+        if not 0 <= position < self.sizes.get(collection, 0):
+            return None
+        for start, source, lines in reversed(self.runs[collection]):
+            if position >= start:
+                return source, lines, position - start
+        return None
 
     def problem(self, loc: Location, message: str, fallback: str) -> Problem:
         for split in (2, 1):
             collection = ".".join(str(p) for p in loc[:split])
-            entries = self.items.get(collection)
             position = loc[split] if len(loc) > split else None
-            if entries and isinstance(position, int) and position < len(entries):
-                source, lines, index = entries[position]
+            origin = self._origin(collection, position) if isinstance(position, int) else None
+            if origin is not None:
+                source, lines, index = origin
                 local = (*loc[:split], index, *loc[split + 1 :])
                 return Problem(source, _line_for(local, lines), ".".join(map(str, local)), message)
         return Problem(fallback, 0, ".".join(map(str, loc)), message)

@@ -119,6 +119,7 @@ def test_world_view(server: ServerFactory) -> None:
         "tenant",
         "scenario",
         "clock",
+        "page",
         "users",
         "courses",
         "categories",
