@@ -48,6 +48,7 @@ typecheck: $(TEST_STAMP)
 
 bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/large_world.py --runs 1
 	$(BIN)/python bench/reset.py
 	$(BIN)/python bench/journal.py
 

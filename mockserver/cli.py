@@ -65,6 +65,11 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  admin API and dashboard: {base}/__mock/ ({rule})", flush=True)
     if loaded is not None:
         _print_demo_facts(loaded.scenario, base)
+    if args.drupal_port:
+        from mockserver.drupal.serve import run_with_drupal
+
+        run_with_drupal(app, args.host, args.port, args.drupal_port, args.public_url, args.log_level, args.sence_port)
+        return 0
     if args.sence_port:
         from mockserver.sence.serve import run_with_sence
 
@@ -118,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="seed of the random sources (faults, worlds)")
     serve.add_argument("--watch", action="store_true", help="reload scenario and fixture files when they change")
     serve.add_argument("--sence-port", type=int, help="also serve SENCE's RCE paths on this port (another origin)")
+    serve.add_argument("--drupal-port", type=int, help="also serve the fake Drupal site on this port (docs/drupal.md)")
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
     serve.add_argument("--quiet", action="store_true", help="no console line per request (the journal still records)")
     serve.set_defaults(func=_serve)

@@ -60,9 +60,13 @@ def live() -> Iterator[ServerFactory]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright; never downloads a browser. Missing browser = failure."""
+    """Debian's Chromium driven by Playwright; never downloads a browser. Missing browser = failure.
+
+    Module scope: Playwright's sync API keeps an asyncio loop running in the main thread while it
+    is open, so later tests on the same worker calling ``asyncio.run`` would fail.
+    """
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package (make test does)")
     from playwright.sync_api import sync_playwright

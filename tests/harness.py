@@ -7,12 +7,14 @@ uvicorn server on an ephemeral port, shared by the session, switched to the test
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.from_thread
 import httpx
@@ -24,11 +26,19 @@ from mockserver.testing.server import ThreadedServer
 from mockserver.world.loader import load_scenario_text
 from mockserver.world.tenant import Tenant
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "demo.yaml"
 DEMO_TOKEN = "d1c2b3a4e5f60718293a4b5c6d7e8f90"
 REST = "/webservice/rest/server.php"
 CLIENT_IP = "127.0.0.1"
+
+
+def run_async(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``asyncio.run(main())`` in a fresh thread: the session's Playwright (sync API) keeps an event loop
+    marked running in the test thread once a Chromium test ran, where asyncio.run/anyio.run refuse."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(main())).result()
 
 
 def deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a large world holds 100,000s of them
 class User:
     id: int
     username: str
@@ -64,7 +64,7 @@ GUEST_USER_ID = 1
 SITE_COURSE_ID = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Course:
     id: int
     shortname: str
@@ -133,7 +133,7 @@ ROLE_IDS = {"manager": 1, "coursecreator": 2, "editingteacher": 3, "teacher": 4,
 ROLE_NAMES = {v: k for k, v in ROLE_IDS.items()}
 
 
-@dataclass
+@dataclass(slots=True)
 class Enrolment:
     userid: int
     courseid: int

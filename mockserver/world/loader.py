@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from mockserver.moodle.plugins.scenario import move_legacy
 from mockserver.world.consistency import check_references
+from mockserver.world.gcpause import gc_paused
 from mockserver.world.spec import Fixtures, Scenario
 
 Location = tuple[str | int, ...]
@@ -289,6 +290,7 @@ def load_scenario_text(text: str, source: str = "<scenario>", base_dir: Path | N
 
 
 def load_scenario(path: Path) -> LoadedScenario:
-    loaded = load_scenario_text(_read(path, str(path)), str(path), path.parent)
+    with gc_paused():
+        loaded = load_scenario_text(_read(path, str(path)), str(path), path.parent)
     loaded.files.insert(0, path)
     return loaded

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from mockserver.admin.faultspec import FaultSpec
+from mockserver.drupal.spec import DrupalScenario
 from mockserver.moodle.plugins.scenario import Plugins, move_legacy
 from mockserver.moodle.plugins.settings_base import PluginSettings
 from mockserver.sence.spec import SenceScenario, SenceWorld
@@ -272,6 +273,9 @@ class Scenario(Fixtures):
     )
     clock: ClockSettings = Field(default_factory=ClockSettings)
     sence: SenceScenario = Field(default_factory=SenceScenario)
+    drupal: DrupalScenario = Field(
+        default_factory=DrupalScenario, description="The fake Drupal site of --drupal-port (docs/drupal.md)."
+    )
     faults: list[FaultSpec] = Field(
         default_factory=list, description="Faults injected into matching requests (docs/admin.md); none by default."
     )

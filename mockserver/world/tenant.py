@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from mockserver.world.clock import Clock
+from mockserver.world.gcpause import gc_paused
 from mockserver.world.loader import LoadedScenario
 from mockserver.world.seed import build_store
 from mockserver.world.spec import Scenario
@@ -41,7 +42,8 @@ class Tenant:
     def reset(self) -> None:
         settings = self.scenario.clock
         self.clock = Clock(settings.start, frozen=settings.frozen)
-        self.store = build_store(self.scenario, self.clock.time(), self.clock.now)
+        with gc_paused():
+            self.store = build_store(self.scenario, self.clock.time(), self.clock.now)
         self.rng = random.Random(self.seed)
 
     def replace(self, loaded: LoadedScenario) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -16,7 +15,7 @@ from mockserver.moodle.plugins.block_sence.settings import SenceGateSettings
 from mockserver.moodle.plugins.interface import CoursePage, HookPage, MoodlePlugin
 from mockserver.moodle.plugins.settings_base import PluginSettings
 from mockserver.moodle.webservice.registry import registry as function_table
-from tests.harness import DEMO, ServerFactory
+from tests.harness import DEMO, ServerFactory, run_async
 
 
 def test_every_subpackage_is_a_plugin_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,8 +94,8 @@ def test_auth_hooks_run_in_moodle_auth_order_then_other_plugins(monkeypatch: pyt
     _install(monkeypatch, _fake("auth_a", calls), _fake("auth_b", calls), _fake("local_c", calls))
     page = _page(["b", "a"])
     assert [p.name for p in registry.active_plugins(page.site)] == ["auth_b", "auth_a", "local_c"]
-    assert asyncio.run(hooks.logoutpage(page, "/")) == "/>auth_b>auth_a>local_c"
-    assert asyncio.run(hooks.loginpage(page)) is None
+    assert run_async(lambda: hooks.logoutpage(page, "/")) == "/>auth_b>auth_a>local_c"
+    assert run_async(lambda: hooks.loginpage(page)) is None
     assert calls == [
         "auth_b.logoutpage",
         "auth_a.logoutpage",
@@ -110,7 +109,7 @@ def test_auth_hooks_run_in_moodle_auth_order_then_other_plugins(monkeypatch: pyt
 def test_the_first_plugin_to_answer_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     _install(monkeypatch, _fake("auth_a", calls, answers=True), _fake("auth_b", calls, answers=True))
-    response = asyncio.run(hooks.pre_loginpage(_page(["b", "a"])))
+    response = run_async(lambda: hooks.pre_loginpage(_page(["b", "a"])))
     assert response is not None and bytes(response.body) == b"auth_b"
     assert calls == ["auth_b.pre_loginpage"]
 
@@ -124,13 +123,13 @@ def test_a_disabled_auth_plugin_and_an_uninstalled_plugin_never_run(monkeypatch:
         _fake("local_c", calls, answers=True, active=False),
     )
     page = _page(["b", "nosuchplugin"])
-    assert asyncio.run(hooks.pre_loginpage(page)) is None
-    assert asyncio.run(hooks.loginpage(page)) is None
-    assert asyncio.run(hooks.logoutpage(page, "/x")) == "/x>auth_b"
+    assert run_async(lambda: hooks.pre_loginpage(page)) is None
+    assert run_async(lambda: hooks.loginpage(page)) is None
+    assert run_async(lambda: hooks.logoutpage(page, "/x")) == "/x>auth_b"
     course = CoursePage(
         page.site, page.browser, page.params, user=cast(Any, None), course=cast(Any, None), enrolment=None
     )
-    assert asyncio.run(hooks.course_view(course)) is None
+    assert run_async(lambda: hooks.course_view(course)) is None
     assert calls == ["auth_b.pre_loginpage", "auth_b.loginpage", "auth_b.logoutpage", "auth_b.course_view"]
 
 

@@ -9,4 +9,10 @@ EN = {
     ("local_eduauth", "login:required_login"): "Redirect you to login.",
     ("local_eduauth", "login:required_logout"): "Doing a logout of the formerly logged in user.",
     ("local_eduauth", "login:successful"): "Successful login.",
+    # Core's lang/en/auth.php string that core_user::require_active_user() throws for wstoken.
+    ("auth", "suspended"): "Suspended account",
+}
+
+ES = {
+    ("auth", "suspended"): "Cuenta suspendida",
 }

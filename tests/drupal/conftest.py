@@ -1,0 +1,3 @@
+from tests.drupal.helpers import world
+
+__all__ = ["world"]
