@@ -71,7 +71,9 @@ class AdminState:
         if found is None or found.tenant is not tenant:
             faults = FaultBook(seed=self.config.seed)
             faults.load(tenant.scenario.faults)
-            found = TenantRuntime(tenant, Journal(self.config.journal_size), faults, start=tenant.loaded)
+            found = TenantRuntime(
+                tenant, Journal(self.config.journal_size, self.config.journal_bytes), faults, start=tenant.loaded
+            )
             self._runtimes[tenant.name] = found
         return found
 

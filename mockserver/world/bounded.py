@@ -112,3 +112,8 @@ class BoundedMap(Generic[K, V]):
         value, _ = self._items.pop(key)
         if self._on_drop is not None:
             self._on_drop(key, value)
+
+
+def no_clock() -> float:
+    """The clock of a table that sets no deadlines (a store built without the tenant clock)."""
+    return 0.0

@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from mockserver.world.bounded import BoundedMap
+from mockserver.world.bounded import BoundedMap, no_clock
 from mockserver.world.entities import Session, Token, UserKey
 from mockserver.world.expiry import resume_session, session_deadline, user_key_deadline
 from mockserver.world.limits import Limits
@@ -88,7 +88,7 @@ class MemoryRuntime:
         self._now = now
         self.limits = limits if limits is not None else Limits()
         self.sessiontimeout = sessiontimeout
-        clock = now if now is not None else _never
+        clock = now if now is not None else no_clock
         self._tokens = {t.token: t for t in tokens}
         self._keys: BoundedMap[str, UserKey] = BoundedMap(self.limits.userkeys, clock, self._forget_key)
         self._keys_by_user: dict[int, set[str]] = {}
@@ -179,8 +179,3 @@ class MemoryRuntime:
 
     def delete_token(self, value: str) -> None:
         self._tokens.pop(value, None)
-
-
-def _never() -> float:
-    """The clock of a runtime without one: deadlines are never set, so this is never compared."""
-    return 0.0

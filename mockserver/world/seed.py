@@ -153,7 +153,12 @@ def build_store(scenario: Scenario, now: int, clock: Callable[[], float] | None 
         enrolments,
         services,
         tokens,
-        sence=SenceMemoryStore(started=now),
+        sence=SenceMemoryStore(
+            started=now,
+            now=clock,
+            limits=scenario.limits,
+            pending_login_lifetime=scenario.sence.settings.pending_login_lifetime,
+        ),
         categories=categories,
         now=clock,
         limits=scenario.limits,
