@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test lint typecheck bench check clean browser
+.PHONY: run test lint typecheck bench check clean browser fuzz image-test
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
 browser:
@@ -37,7 +37,19 @@ run: $(STAMP)
 	$(BIN)/mockserver serve --scenario $(SCENARIO) --host $(HOST) --port $(PORT)
 
 test: lint typecheck browser
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m "not image" $(PYTEST_ARGS)
+
+# The container image, built on a base made locally (.ci/docker-base) and run; needs a running dockerd.
+DOCKER_BASE ?= mockserver-base:bookworm
+image-test: $(TEST_STAMP)
+	.ci/docker-base $(DOCKER_BASE)
+	MOCKSERVER_DOCKER_BASE=$(DOCKER_BASE) $(BIN)/python -m pytest -n 0 -m image tests/package/test_image.py $(PYTEST_ARGS)
+
+# The long seeded fuzz (tests/fuzz/run.py): FUZZ_CASES cases over every route, a report of what it tried.
+FUZZ_CASES ?= 200000
+FUZZ_SEED ?= 1
+fuzz: $(TEST_STAMP)
+	$(BIN)/python -m tests.fuzz.run --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check mockserver tests bench
@@ -51,6 +63,7 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/large_world.py --runs 1
 	$(BIN)/python bench/reset.py
 	$(BIN)/python bench/journal.py
+	$(BIN)/python bench/validate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

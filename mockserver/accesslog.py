@@ -17,6 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockserver.admin.masking import mask_value
 
 _QUERY_SHOWN = 200  # a long query (a SENCE form, a login URL) is cut: one line per request
+# Health probes (Docker's HEALTHCHECK, CI wait loops) every few seconds would drown the traffic.
+_PROBES = frozenset({"/__mock/ready", "/__mock/health"})
 
 
 def mask_query(query: str) -> str:
@@ -51,7 +53,7 @@ class AccessLog:
         self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in _PROBES:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()

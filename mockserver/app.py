@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.accesslog import AccessLog
 from mockserver.admin.api import PREFIX as ADMIN_PREFIX
+from mockserver.admin.inject import SERVER_SEND
 from mockserver.admin.middleware import AdminMount, Instrument
 from mockserver.admin.site import build_admin_app
 from mockserver.admin.state import AdminState
@@ -64,6 +65,7 @@ class MockServerApp:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
+        scope[SERVER_SEND] = send  # for a fault that closes the socket, whatever wraps send on the way
         await self.asgi(scope, receive, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:

@@ -38,6 +38,8 @@ def _serve(args: argparse.Namespace) -> int:
     except (ScenarioError, ScenarioNotFound) as exc:
         print(exc, file=sys.stderr)
         return 2
+    for warning in loaded.warnings if loaded else []:
+        print(warning, file=sys.stderr)
     config = ServerConfig(
         scenario_path=scenario_path,
         public_url=args.public_url,
@@ -54,7 +56,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=not args.quiet,
     )
     # A taken port is the only thing said: checked before the app is built and the banner printed.
-    for port in (args.port, args.sence_port):
+    for port in (args.port, args.sence_port, args.drupal_port):
         problem = listen_problem(args.host, port) if port is not None else None
         if problem:
             print(f"mockserver: {problem}", file=sys.stderr)
@@ -78,7 +80,7 @@ def _serve(args: argparse.Namespace) -> int:
 
         run_with_sence(app, args.host, args.port, args.sence_port, args.public_url, args.log_level)
         return 0
-    serving.run(app, args.host, args.port, log_level=args.log_level)
+    serving.run(app, args.host, args.port, log_level=args.log_level, request_timeout=args.request_timeout)
     return 0
 
 
@@ -105,12 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--scenario",
         metavar="PATH_OR_NAME",
-        help=f"scenario YAML file, or the name of a shipped one (`mockserver scenarios`) (default: {DEFAULT_SCENARIO})",
+        default=os.environ.get("MOCKSERVER_SCENARIO") or None,
+        help="scenario YAML file, or the name of a shipped one (`mockserver scenarios`; $MOCKSERVER_SCENARIO) "
+        f"(default: {DEFAULT_SCENARIO})",
     )
     serve.add_argument("--empty", action="store_true", help="serve an empty world instead of a scenario")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on ($HOST)")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port ($PORT)")
-    serve.add_argument("--public-url", help="base URL clients use (behind Docker, NAT or a proxy)")
+    serve.add_argument(
+        "--public-url",
+        default=os.environ.get("MOCKSERVER_PUBLIC_URL") or None,
+        help="base URL clients use (behind Docker, NAT or a proxy; $MOCKSERVER_PUBLIC_URL)",
+    )
     serve.add_argument(
         "--allowed-host",
         action="append",
@@ -137,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--sence-port", type=int, help="also serve SENCE's RCE paths on this port (another origin)")
     serve.add_argument("--drupal-port", type=int, help="also serve the fake Drupal site on this port (docs/drupal.md)")
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
+    serve.add_argument(
+        "--request-timeout",
+        type=float,
+        default=30.0,
+        help="seconds a client has to send a whole request (then: closed)",
+    )
     serve.add_argument("--quiet", action="store_true", help="no console line per request (the journal still records)")
     serve.set_defaults(func=_serve)
     add_world_commands(commands)

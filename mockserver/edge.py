@@ -87,13 +87,29 @@ def host_allowed(host_header: str | None, config: ServerConfig, wwwroots: list[s
     return name in known
 
 
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def ascii_query(query: bytes) -> bytes:
+    """Raw bytes >= 0x80 in the query string (httptools passes them through) as ``%XX``.
+
+    The same bytes reach the parameters either way (PHP's ``parse_str`` reads both alike), but
+    frameworks decode the query string as strict UTF-8 to build ``request.url``: escaping here,
+    once, keeps every later reader on ASCII.
+    """
+    return query if query.isascii() else _HIGH_BYTE.sub(lambda m: b"%%%02X" % m.group()[0], query)
+
+
 class MergeSlashes:
-    """``//webservice/rest/server.php`` -> ``/webservice/rest/server.php``, as the web server does."""
+    """``//webservice/rest/server.php`` -> ``/webservice/rest/server.php``, as the web server does,
+    and the query string made ASCII (``ascii_query``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and "//" in scope["path"]:
-            scope = {**scope, "path": _SLASHES.sub("/", scope["path"])}
+        if scope["type"] == "http":
+            query: bytes = scope.get("query_string", b"")
+            if "//" in scope["path"] or not query.isascii():
+                scope = {**scope, "path": _SLASHES.sub("/", scope["path"]), "query_string": ascii_query(query)}
         await self.app(scope, receive, send)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
+from mockserver.moodle.ajax import ajax_service, ajax_service_nologin
 from mockserver.moodle.pages import views
 from mockserver.moodle.plugins.registry import plugin_routes
 from mockserver.moodle.token_php import token_php
@@ -17,6 +18,8 @@ def moodle_routes() -> list[BaseRoute]:
     return [
         Route("/webservice/rest/server.php", rest_server, methods=ANY),
         Route("/login/token.php", token_php, methods=["GET", "POST"]),
+        Route("/lib/ajax/service.php", ajax_service, methods=ANY),
+        Route("/lib/ajax/service-nologin.php", ajax_service_nologin, methods=ANY),
         Route("/login/index.php", views.login_index, methods=["GET", "POST"]),
         Route("/login/logout.php", views.login_logout, methods=["GET", "POST"]),
         Route("/my/", views.my_index, methods=["GET", "POST"]),

@@ -3,7 +3,9 @@
 * ``proxy_headers=False``: uvicorn by default lets ``X-Forwarded-For`` from 127.0.0.1 replace the
   peer address; Moodle reads only the peer unless ``$CFG->getremoteaddrconf`` names a header
   (the scenario's ``moodle.client_ip_header``), so the mock must see the real peer.
-* Timeouts and limits: idle keep-alive connections close after ``KEEP_ALIVE_S``; at most
+* Timeouts and limits: a request must arrive whole within ``request_timeout`` seconds
+  (``mockserver.readtimeout``: uvicorn has no such deadline); idle keep-alive connections close
+  after ``KEEP_ALIVE_S``; at most
   ``MAX_CONNECTIONS`` connections and requests are served at once (503 beyond), so slow clients
   cannot pile up without end.
 * The fastest stack measured here (``make bench``): uvloop's event loop and httptools' HTTP parser
@@ -11,8 +13,9 @@
 * Garbage collection (``tune_gc``): each request allocates a few hundred short-lived objects, so
   CPython's default threshold (700) ran a young-generation collection every couple of requests;
   collecting every ``GC_YOUNG`` allocations instead cut the time per request by about a fifth.
-* Shutdown: SIGTERM/SIGINT wait at most ``GRACEFUL_S`` for running requests, and the process
-  then exits 0 (uvicorn re-raises the signal, which ends the process with 143).
+* Shutdown: SIGTERM/SIGINT wait at most ``GRACEFUL_S`` for running requests (then cancelled, a
+  WARNING line each: ``mockserver.quietlog``), and the process then exits 0 (uvicorn re-raises
+  the signal, which ends the process with 143).
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
+
+from mockserver import quietlog
+from mockserver.readtimeout import REQUEST_READ_S, read_deadline_protocol
 
 KEEP_ALIVE_S = 5
 GRACEFUL_S = 5
@@ -40,7 +46,15 @@ def tune_gc() -> None:
     gc.set_threshold(GC_YOUNG, middle, old)
 
 
-def server_config(app: ASGIApp, host: str, port: int, *, log_level: str = "warning", **extra: Any) -> uvicorn.Config:
+def server_config(
+    app: ASGIApp,
+    host: str,
+    port: int,
+    *,
+    log_level: str = "warning",
+    request_timeout: float = REQUEST_READ_S,
+    **extra: Any,
+) -> uvicorn.Config:
     """The uvicorn settings of the project (access log off: the journal records requests)."""
     options: dict[str, Any] = {
         "host": host,
@@ -52,10 +66,12 @@ def server_config(app: ASGIApp, host: str, port: int, *, log_level: str = "warni
         "timeout_graceful_shutdown": GRACEFUL_S,
         "limit_concurrency": MAX_CONNECTIONS,
         "loop": "auto" if sys.platform == "win32" else "uvloop",  # uvloop has no Windows build
-        "http": "httptools",
+        "http": read_deadline_protocol(request_timeout),  # httptools' parser, with a read deadline
     }
     options.update(extra)
-    return uvicorn.Config(app, **options)
+    config = uvicorn.Config(app, **options)
+    quietlog.install()  # after Config(): it (re)configures uvicorn's loggers
+    return config
 
 
 class Server(uvicorn.Server):
@@ -68,6 +84,8 @@ class Server(uvicorn.Server):
             self._captured_signals.clear()  # asked to stop and stopped: not a death by signal
 
 
-def run(app: ASGIApp, host: str, port: int, *, log_level: str = "warning") -> None:
+def run(
+    app: ASGIApp, host: str, port: int, *, log_level: str = "warning", request_timeout: float = REQUEST_READ_S
+) -> None:
     tune_gc()
-    Server(server_config(app, host, port, log_level=log_level)).run()
+    Server(server_config(app, host, port, log_level=log_level, request_timeout=request_timeout)).run()

@@ -47,3 +47,35 @@ def test_userkey_walkthrough_runs_as_written(live: ServerFactory, tmp_path: Path
     ]
     assert re.fullmatch(r"set-cookie: MoodleSession=[\w.-]+; HttpOnly; Path=/\r?", lines[3])
     assert lines[4:] == ['<span class="usertext" id="usertext">Ana Pérez</span>', "404"]
+
+
+def _provisioning_walkthrough() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Walk-through: provision a student (curl)", 1)[1]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+def test_provisioning_walkthrough_runs_as_written(live: ServerFactory, tmp_path: Path) -> None:
+    if shutil.which("curl") is None:
+        pytest.fail("the walk-through uses curl: install Debian's curl (.ci/run does)")
+    h = live()
+    script = re.sub(r"^BASE=\S+", f"BASE={h.base_url}", _provisioning_walkthrough(), flags=re.MULTILINE)
+    result = subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r'\[\{"id":\d+,"username":"jperez"\}\]', lines[0])
+    assert lines[1:] == [
+        "jperez Juan Perez",
+        "null",
+        '<span class="usertext" id="usertext">Juan Perez</span>',
+        "SENCE-DEMO None True",
+        "null",
+        "[]",
+    ]

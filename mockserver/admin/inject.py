@@ -1,7 +1,9 @@
 """Carry out a fault's action on the ASGI level: delay, replace the answer, spoil it, or hang up.
 
 "Closed without a response" really closes the socket: under uvicorn the ``send`` callable belongs
-to the connection's request cycle, whose transport is closed before anything is written. Where
+to the connection's request cycle, whose transport is closed before anything is written. Middleware
+may wrap ``send`` (the access log does), so the server's own callable travels in the scope under
+``SERVER_SEND`` (set by the outermost app) and is the one looked at. Where
 there is no socket (an in-process ASGI client) the request fails with ``ConnectionClosedByFault``
 instead, which such clients surface as a transport error.
 """
@@ -23,13 +25,17 @@ _MALFORMED = {
 }
 
 
+SERVER_SEND = "mockserver.server_send"
+"""Scope key: the ``send`` the ASGI server handed to the outermost app."""
+
+
 class ConnectionClosedByFault(ConnectionError):
     """Raised where a fault closes a connection that has no socket (in-process clients)."""
 
 
-async def close_connection(send: Send) -> None:
+async def close_connection(scope: Scope, send: Send) -> None:
     """Close the client's socket without writing a byte; wait until the server has noticed."""
-    cycle = getattr(send, "__self__", None)
+    cycle = getattr(scope.get(SERVER_SEND, send), "__self__", None)
     transport = getattr(cycle, "transport", None)
     if transport is None or not callable(getattr(transport, "close", None)):
         raise ConnectionClosedByFault("mockserver fault: connection closed without a response")
@@ -79,7 +85,7 @@ async def perform(
     if delay > 0:
         await asyncio.sleep(delay)
     if action.close:
-        await close_connection(raw_send)
+        await close_connection(scope, raw_send)
         return "closed"
     if action.malformed == "truncated":
         await truncated(app, scope, receive, send, action.headers)

@@ -1,4 +1,9 @@
-"""``mockserver validate`` (check scenario files or folders of them) and ``mockserver schema``."""
+"""``mockserver validate`` (check scenario files or folders of them) and ``mockserver schema``.
+
+Problems come sorted by file and line, unknown keys with the closest valid one, references checked
+even when other parts fail; warnings (values Moodle stores but never matches) do not fail the file.
+Fast enough to run on save: only the loader and the scenario models are imported.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +24,15 @@ def validate_command(args: argparse.Namespace) -> int:
         paths.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path])
     for path in paths:
         try:
-            load_scenario(path)
+            loaded = load_scenario(path)
         except ScenarioError as exc:
             failures += 1
             print(exc, file=sys.stderr)
-        else:
-            print(f"{path}: ok")
+            continue
+        for warning in sorted(loaded.warnings, key=lambda w: (w.file, w.line)):
+            print(warning, file=sys.stderr)
+        count = len(loaded.warnings)
+        print(f"{path}: ok" + (f" ({count} warning{'s' if count > 1 else ''})" if count else ""))
     return 1 if failures else 0
 
 

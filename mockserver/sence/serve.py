@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import uvicorn
 
+from mockserver.accesslog import AccessLog
 from mockserver.app import MockServerApp
 from mockserver.sence.app import create_sence_app
 from mockserver.serving import Server, server_config, tune_gc
@@ -40,6 +41,8 @@ def run_with_sence(
 ) -> None:
     sence_url = sence_public_url(host, sence_port, public_url)
     sence_app = create_sence_app(app, sence_url)
+    if app.config.access_log:  # the SENCE port's requests get their console line too
+        sence_app = AccessLog(sence_app)
     print(f"  SENCE (RCE) on its own origin: {sence_url}/rce/Registro/IniciarSesion (and /rcetest/)", flush=True)
     servers: list[uvicorn.Server] = [
         Server(server_config(app, host, port, log_level=log_level)),

@@ -2,10 +2,11 @@
 would scan the growing heap again and again meanwhile, and once more in full right after (loading
 a world of 100,000 users took about half the time with it paused).
 
-On the way out the survivors are frozen (``gc.freeze``: never scanned again). Frozen objects
-are still freed by reference counting when a reset drops the old world (entities hold no
-cycles); only cyclic garbage already waiting at that moment would stay, so the young
-generations are collected first (cheap)."""
+On the way out one full collection frees whatever cyclic garbage is waiting (the old world of a
+reset included: it would otherwise be frozen and never freed), then the survivors are frozen
+(``gc.freeze``: never scanned again; still freed by reference counting when a later reset drops
+them, as entities hold no cycles). The full collection costs about what the first collection
+after a long pause costs anyway."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.collect(1)
+        gc.collect()
         gc.freeze()
         if enabled:
             gc.enable()

@@ -12,7 +12,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from mockserver.moodle.plugins.scenario import move_legacy
+from mockserver.world.advice import advise
 from mockserver.world.consistency import check_references
+from mockserver.world.diagnose import prune, unknown_key_message
 from mockserver.world.gcpause import gc_paused
 from mockserver.world.spec import Fixtures, Scenario
 
@@ -32,9 +34,10 @@ class Problem:
 
 
 class ScenarioError(Exception):
-    """A scenario or fixture file is invalid; ``problems`` name file, line and key."""
+    """A scenario or fixture file is invalid; ``problems`` name file, line and key (sorted by both)."""
 
     def __init__(self, problems: list[Problem]) -> None:
+        problems = sorted(problems, key=lambda p: (p.file, p.line))
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
 
@@ -43,6 +46,8 @@ class ScenarioError(Exception):
 class LoadedScenario:
     scenario: Scenario
     files: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """Values Moodle would store but never match (``mockserver validate`` shows them)."""
 
 
 # libyaml's parser when PyYAML was built with it (a large world parses ~10x faster).
@@ -175,12 +180,17 @@ def _line_for(loc: Location, lines: Mapping[Location, int]) -> int:
     return 0
 
 
-def _problems(exc: ValidationError, source: str, lines: Mapping[Location, int]) -> list[Problem]:
+def _problems(
+    exc: ValidationError, source: str, lines: Mapping[Location, int], model: type[BaseModel] | None = None
+) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
         key = ".".join(str(p) for p in loc)
-        problems.append(Problem(source, _line_for(loc, lines), key, error["msg"]))
+        message = error["msg"]
+        if error["type"] == "extra_forbidden" and model is not None:
+            message = unknown_key_message(model, loc)  # "did you mean `sitename`?"
+        problems.append(Problem(source, _line_for(loc, lines), key, message))
     return problems
 
 
@@ -206,7 +216,11 @@ class Origins:
                 return source, lines, position - start
         return None
 
-    def problem(self, loc: Location, message: str, fallback: str) -> Problem:
+    def problem(
+        self, loc: Location, message: str, fallback: str, fallback_lines: Mapping[Location, int] | None = None
+    ) -> Problem:
+        """``loc`` in the merged scenario -> file, line and key where it was written; outside the merged
+        lists, a key of the scenario file itself (``fallback``, with ``fallback_lines``)."""
         for split in (2, 1):
             collection = ".".join(str(p) for p in loc[:split])
             position = loc[split] if len(loc) > split else None
@@ -215,20 +229,59 @@ class Origins:
                 source, lines, index = origin
                 local = (*loc[:split], index, *loc[split + 1 :])
                 return Problem(source, _line_for(local, lines), ".".join(map(str, local)), message)
-        return Problem(fallback, 0, ".".join(map(str, loc)), message)
+        line = _line_for(loc, fallback_lines) if fallback_lines is not None else 0
+        return Problem(fallback, line, ".".join(map(str, loc)), message)
 
 
-def validate_model_with_lines(model: type[BaseModel], text: str, source: str) -> tuple[Any, Mapping[Location, int]]:
+@dataclass
+class Partial:
+    """A file validated as far as it goes: the model of what is valid (``None`` when nothing could
+    be salvaged), the problems, and the strings of list items left out (not "unknown" elsewhere)."""
+
+    model: Any
+    lines: Mapping[Location, int]
+    problems: list[Problem]
+    dropped: set[str] = field(default_factory=set)
+
+
+_PRUNE_ROUNDS = 4  # an unknown key, then a bad value, then the item holding it, ...
+
+
+def validate_partial(model: type[BaseModel], text: str, source: str) -> Partial:
+    """Validate ``text`` as ``model``; on errors, validate again without the parts that failed."""
     data, lines = parse_text(text, source, legacy=model is Scenario)
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(source, 1, "", "the file must hold a mapping of keys")])
+        return Partial(None, lines, [Problem(source, 1, "", "the file must hold a mapping of keys")])
+    if not data and "{" not in text:  # nothing but comments or blank lines ("{}" is an empty world)
+        return Partial(None, lines, [Problem(source, 0, "", "the file is empty (a scenario needs at least `name:`)")])
+    data.pop("$schema", None)  # the JSON Schema editors validate against (yaml-language-server)
     if model is Scenario:
         # plugin settings at old places; errors keep their lines (``Lines`` maps them when built)
         data = move_legacy(data, lines if isinstance(lines, dict) else None)
     try:
-        return model.model_validate(data), lines
+        return Partial(model.model_validate(data), lines, [])
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, source, lines)) from None
+        problems = _problems(exc, source, lines, model)
+        errors = exc.errors()
+    dropped: set[str] = set()
+    for attempt in range(_PRUNE_ROUNDS):
+        pruned = prune(data, errors, escalate=attempt > 0)
+        if pruned is None:
+            break
+        data, gone = pruned
+        dropped |= gone
+        try:
+            return Partial(model.model_validate(data), lines, problems, dropped)
+        except ValidationError as exc:
+            errors = exc.errors()
+    return Partial(None, lines, problems, dropped)
+
+
+def validate_model_with_lines(model: type[BaseModel], text: str, source: str) -> tuple[Any, Mapping[Location, int]]:
+    partial = validate_partial(model, text, source)
+    if partial.problems:
+        raise ScenarioError(partial.problems)
+    return partial.model, partial.lines
 
 
 def _read(path: Path, source: str) -> str:
@@ -260,11 +313,18 @@ def _merge(
 
 
 def load_scenario_text(text: str, source: str = "<scenario>", base_dir: Path | None = None) -> LoadedScenario:
-    """Validate scenario text; fixture paths resolve against ``base_dir``."""
-    scenario, lines = validate_model_with_lines(Scenario, text, source)
+    """Validate scenario text; fixture paths resolve against ``base_dir``.
+
+    Every problem is reported at once: fixture files and cross-references are checked on what did
+    validate even when other parts did not (``validate_partial``)."""
+    partial = validate_partial(Scenario, text, source)
+    scenario, lines = partial.model, partial.lines
+    problems = list(partial.problems)
+    dropped = set(partial.dropped)
+    if scenario is None:
+        raise ScenarioError(problems)
     files: list[Path] = []
     parts: list[tuple[Fixtures, str, Mapping[Location, int]]] = []
-    problems: list[Problem] = []
     for i, relative in enumerate(scenario.fixtures):
         path = (base_dir or Path.cwd()) / relative
         files.append(path)
@@ -274,19 +334,26 @@ def load_scenario_text(text: str, source: str = "<scenario>", base_dir: Path | N
             )
             continue
         try:
-            fixture, fixture_lines = validate_model_with_lines(Fixtures, _read(path, str(path)), str(path))
-            parts.append((fixture, str(path), fixture_lines))
+            fixture = validate_partial(Fixtures, _read(path, str(path)), str(path))
         except ScenarioError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise ScenarioError(problems)
+            continue
+        problems.extend(fixture.problems)
+        dropped |= fixture.dropped
+        if fixture.model is not None:
+            parts.append((fixture.model, str(path), fixture.lines))
+    clean = not problems
     parts.append((scenario, source, lines))
     origins = Origins()
     merged = _merge(parts, scenario, origins)
-    found = check_references(merged)
-    if found:
-        raise ScenarioError([origins.problem(loc, message, source) for loc, message in found])
-    return LoadedScenario(merged, files)
+    for loc, message in check_references(merged):
+        # a reference to something left out for its own error would only repeat that error
+        if clean or not any(f"{value!r}" in message for value in dropped):
+            problems.append(origins.problem(loc, message, source))
+    if problems:
+        raise ScenarioError(problems)
+    warnings = [origins.problem(loc, message, source, lines) for loc, message in advise(merged)]
+    return LoadedScenario(merged, files, warnings)
 
 
 def load_scenario(path: Path) -> LoadedScenario:

@@ -188,8 +188,16 @@ class TokenSpec(Spec):
     iprestriction: str = ""
 
 
+def _schema_key(schema: dict[str, Any]) -> None:
+    """Files may name their JSON Schema in a ``$schema`` key (the loader ignores it)."""
+    link = {"type": "string", "description": "The JSON Schema editors validate this file against (ignored)."}
+    schema["properties"] = {"$schema": link, **schema.get("properties", {})}
+
+
 class Fixtures(Spec):
     """Users, courses, enrolments, services, tokens and SENCE data; scenarios list fixture files."""
+
+    model_config = ConfigDict(json_schema_extra=_schema_key)
 
     users: list[UserSpec] = Field(default_factory=list)
     courses: list[CourseSpec] = Field(default_factory=list)

@@ -120,7 +120,7 @@ def test_tenant_from_path_and_invalid_scenario(server: ServerFactory) -> None:
     assert bad.status_code == 422
     assert bad.json() == {
         "error": "invalid scenario",
-        "problems": ["<api>:2: users.0.nope: Extra inputs are not permitted"],
+        "problems": ["<api>:2: users.0.nope: unknown key (`mockserver schema` lists the valid ones)"],
     }
     missing = admin(h, "POST", "/tenants", json={"name": "gone", "path": "no/such.yaml"})
     assert missing.status_code == 422 and missing.json()["problems"] == ["no/such.yaml: file not found"]

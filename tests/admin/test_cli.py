@@ -24,7 +24,7 @@ def test_validate_accepts_folders(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["validate", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
     assert out == f"{tmp_path / 'a.yaml'}: ok\n"
-    assert err == f"{tmp_path / 'b.yml'}:2: users.0.oops: Extra inputs are not permitted\n"
+    assert err == f"{tmp_path / 'b.yml'}:2: users.0.oops: unknown key (`mockserver schema` lists the valid ones)\n"
 
 
 def test_validate_the_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:

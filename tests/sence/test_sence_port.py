@@ -140,4 +140,5 @@ def test_cli_serve_with_sence_port() -> None:
         process.terminate()
         output, _ = process.communicate(timeout=10)
     assert f"SENCE (RCE) on its own origin: {sence}/rce/Registro/IniciarSesion" in output.decode()
+    assert " 127.0.0.1 GET /rce/registro.json 200 " in output.decode()  # the SENCE port's access log
     assert process.returncode in (0, -15)

@@ -120,7 +120,7 @@ def test_errors_carry_problems(admin: AdminClient) -> None:
     with pytest.raises(AdminError) as info:
         admin.create_tenant(scenario="users:\n  - {username: x, nope: 1}\n")
     assert info.value.status == 422
-    assert info.value.problems == ["<api>:2: users.0.nope: Extra inputs are not permitted"]
+    assert info.value.problems == ["<api>:2: users.0.nope: unknown key (`mockserver schema` lists the valid ones)"]
     assert "admin API answered 422: invalid scenario\n  <api>:2: users.0.nope" in str(info.value)
     with pytest.raises(AdminError, match="no tenant named 'ghost'"):
         admin.tenant("ghost")

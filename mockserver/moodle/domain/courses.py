@@ -15,6 +15,15 @@ FORMAT_OPTIONS = {
 """``course_get_format($course)->get_format_options()`` of a fresh course, by format."""
 
 
+DEFAULT_NUMSECTIONS = 4
+"""``moodlecourse | numsections`` of a fresh site: a new course has sections 0..4."""
+
+
+def last_section_number(course: Course) -> int:
+    """``course_get_format($course)->get_last_section_number()``: the front page has sections 0 and 1."""
+    return 1 if course.id == SITE_COURSE_ID else DEFAULT_NUMSECTIONS
+
+
 def course_format(course: Course) -> str:
     return "site" if course.id == SITE_COURSE_ID else course.format
 

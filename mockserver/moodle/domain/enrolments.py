@@ -61,6 +61,21 @@ def enrol_user(site: Site, course: Course, userid: int, role: str, timestart: in
     site.store.save_enrolment(enrolment)
 
 
+LASTACCESS_UPDATE_SECS = 60
+"""``user_accesstime_log()`` writes ``user_lastaccess`` at most once a minute."""
+
+
+def record_course_access(site: Site, enrolment: Enrolment) -> Enrolment:
+    """``require_login($course)`` granted access: ``user_accesstime_log()`` stores the course access time
+    (what ``core_enrol_get_users_courses`` reports as ``lastaccess``) unless it is under a minute old."""
+    now = site.clock.time()
+    if enrolment.lastaccess is not None and now - enrolment.lastaccess < LASTACCESS_UPDATE_SECS:
+        return enrolment
+    updated = replace(enrolment, lastaccess=now)
+    site.store.save_enrolment(updated)
+    return updated
+
+
 def unenrol_user(site: Site, userid: int, courseid: int) -> None:
     site.store.delete_enrolment(userid, courseid)
 
@@ -83,7 +98,9 @@ def progress(course: Course, enrolment: Enrolment | None, now: int) -> float | N
     if not tracked:
         return None
     done = sum(1 for cmid in tracked if cmid in enrolment.completed_activities)
-    return done / len(tracked) * 100
+    # The reference gives 1 of 3 as 33.333333333333336, i.e. done * 100 / count; PHP's
+    # ($completed / $count) * 100 would print 33.33333333333333 (see docs/provisioning.md).
+    return done * 100 / len(tracked)
 
 
 def criterion_complete(criterion: Criterion, enrolment: Enrolment, now: int) -> bool:

@@ -10,6 +10,7 @@ from mockserver.moodle.domain.courses import (
     course_customfields,
     course_format,
     format_options,
+    last_section_number,
     names,
 )
 from mockserver.moodle.site import Site
@@ -72,6 +73,11 @@ def _course(site: Site, call: Call, course: Course) -> dict[str, Any]:
             completionnotify=0,
             courseformatoptions=format_options(course),
         )
+        # 4.1 returns these two "for backward-compatibility": hiddensections only when the format has it.
+        info["numsections"] = last_section_number(course)
+        hidden = [o["value"] for o in info["courseformatoptions"] if o["name"] == "hiddensections"]
+        if hidden:
+            info["hiddensections"] = hidden[0]
     return info
 
 

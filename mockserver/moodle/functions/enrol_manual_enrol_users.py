@@ -6,7 +6,12 @@ from typing import Any
 
 from mockserver.moodle.domain.capabilities import require_capability
 from mockserver.moodle.domain.enrolments import enrol_user, instance_enabled
-from mockserver.moodle.errors import InvalidParameterException, MissingRecordException, MoodleException
+from mockserver.moodle.errors import (
+    CodingException,
+    InvalidParameterException,
+    MissingRecordException,
+    MoodleException,
+)
 from mockserver.moodle.site import Site
 from mockserver.moodle.webservice.description import OPTIONAL, Multiple, Single, Value
 from mockserver.moodle.webservice.registry import Call, ExternalFunction
@@ -61,10 +66,18 @@ def _check(call: Call, item: dict[str, Any]) -> Course:
             raise MoodleException("userdeleted", "error")
         if user.suspended:
             raise MoodleException("suspended", "error")
+    else:
+        # 4.1 loads no user: enrol_user() inserts the enrolment and then role_assign() refuses an unknown or
+        # deleted user (lib/accesslib.php) — the item's last check, and the transaction rolls back.
+        user = site.store.user(item["userid"])
+        if user is None or user.deleted:
+            raise CodingException("User ID does not exist or is deleted!", f"userid:{item['userid']}")
     return course
 
 
 def execute(call: Call, params: dict[str, Any]) -> None:
+    # Items are checked in order and nothing is written until every one passed: the first failure
+    # aborts the delegated transaction, so an earlier item is never half-enrolled.
     staged = [(_check(call, item), item) for item in params["enrolments"]]
     # Every item passed: the transaction commits.
     for course, item in staged:

@@ -15,6 +15,10 @@ STRINGS: dict[tuple[str, str], str] = {
     ("webservice", "invalidtimedtoken"): "Invalid token - token expired",
     ("webservice", "invalidiptoken"): "Invalid token - your IP is not supported",
     ("webservice", "servicenotavailable"): "Web service is not available. (It doesn't exist or might be disabled.)",
+    (
+        "webservice",
+        "servicerequireslogin",
+    ): "Web service is not available. (The session has been logged out or has expired.)",
     ("webservice", "wsaccessuserdeleted"): "Refused web service access for deleted username: {$a}",
     ("webservice", "wsaccessuserunconfirmed"): "Refused web service access for unconfirmed username: {$a}",
     ("webservice", "wsaccessusersuspended"): "Refused web service access for suspended username: {$a}",
@@ -47,6 +51,7 @@ STRINGS: dict[tuple[str, str], str] = {
     ("error", "generalexceptionmessage"): "Exception - {$a}",
     ("error", "invaliduser"): "Invalid user",
     ("error", "usernotupdatedadmin"): "Cannot update admin accounts",
+    ("error", "useremailduplicate"): "Duplicate address",
     ("error", "dmlwriteexception"): "Error writing to database",
     ("error", "cannotviewreport"): "You cannot view this report",
     ("error", "suspended"): "Suspended account",

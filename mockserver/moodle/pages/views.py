@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockserver.moodle.auth import authenticate_user_login
-from mockserver.moodle.domain.enrolments import active_courses, active_enrolment
+from mockserver.moodle.domain.enrolments import active_courses, active_enrolment, record_course_access
 from mockserver.moodle.errors import DmlMissingRecordException, MoodleException
 from mockserver.moodle.lang import get_string
 from mockserver.moodle.pages.http import error_page, page_context, page_lang, redirect, script_path
@@ -112,6 +112,8 @@ async def course_view(request: Request) -> Response:
     enrolment = active_enrolment(site, user.id, course.id)
     if enrolment is None and not user.siteadmin:
         return redirect(site, browser, f"{site.wwwroot}/enrol/index.php?id={course.id}")
+    if enrolment is not None:
+        enrolment = record_course_access(site, enrolment)  # require_login() -> user_accesstime_log()
     gated = await hooks.course_view(CoursePage(site, browser, params, user=user, course=course, enrolment=enrolment))
     if gated is not None:
         return gated

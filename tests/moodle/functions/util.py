@@ -80,23 +80,16 @@ USER: dict[str, Shape] = {
 WARNINGS: Shape = [keys("item", "itemid", "warningcode", "message")]
 
 
-def call(h: Harness, function: str, fmt: str = "json", token: str = INTEGRATION, **params: Any) -> httpx.Response:
+def call(h: Harness, function: str, fmt: str = "json", /, token: str = INTEGRATION, **params: Any) -> httpx.Response:
     return h.rest(function, token=token, fmt=fmt, **params)
 
 
 def assert_success(
-    h: Harness, function: str, value: Any, shape: Shape, token: str = INTEGRATION, **params: Any
+    h: Harness, function: str, expected: Any, shape: Shape, /, token: str = INTEGRATION, **params: Any
 ) -> None:
-    """The same call in JSON and XML gives exactly ``value``."""
-    u.assert_rest(call(h, function, "json", token, **params), u.php_json(value), "json")
-    u.assert_rest(call(h, function, "xml", token, **params), xml_body(value, shape), "xml")
-
-
-def assert_null(h: Harness, function: str, token: str = INTEGRATION, **params: Any) -> None:
-    """A void function: ``null`` in JSON, an empty RESPONSE in XML (only the first call runs twice if
-    it is idempotent — callers pass calls that are)."""
-    u.assert_rest(call(h, function, "json", token, **params), "null", "json")
-    u.assert_rest(call(h, function, "xml", token, **params), u.xml_response(""), "xml")
+    """The same call in JSON and XML gives exactly ``expected``."""
+    u.assert_rest(call(h, function, "json", token, **params), u.php_json(expected), "json")
+    u.assert_rest(call(h, function, "xml", token, **params), xml_body(expected, shape), "xml")
 
 
 def assert_error(
@@ -106,6 +99,7 @@ def assert_error(
     errorcode: str,
     message: str | dict[str, str],
     debuginfo: str | dict[str, str] | None = None,
+    /,
     token: str = INTEGRATION,
     **params: Any,
 ) -> None:

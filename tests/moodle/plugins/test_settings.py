@@ -51,7 +51,10 @@ def test_errors_at_the_old_place_name_the_line() -> None:
 def test_an_unknown_plugin_is_an_error() -> None:
     with pytest.raises(ScenarioError) as caught:
         load_scenario_text("plugins:\n  auth_nosuch: {}\n", "s.yaml")
-    assert [str(p) for p in caught.value.problems] == ["s.yaml:2: plugins.auth_nosuch: Extra inputs are not permitted"]
+    (problem,) = [str(p) for p in caught.value.problems]
+    # the plugins there are (more come with new plugin folders; many are named by `mockserver schema`)
+    assert problem.startswith("s.yaml:2: plugins.auth_nosuch: unknown key (")
+    assert "auth_userkey" in problem or "`mockserver schema`" in problem
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ def parameters(site: Site) -> Single:
     keys: dict[str, Any] = {}
     if field in _MAPPING_KEYS:
         keys[field] = _MAPPING_KEYS[field]
-    if settings.iprestriction:
+    if settings.iprestriction_on:
         keys["ip"] = Value("host", "User IP address")
     if settings.createuser or settings.updateuser:
         keys["firstname"] = Value("notags", "The first name(s) of the user", OPTIONAL)

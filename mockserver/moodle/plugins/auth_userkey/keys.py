@@ -35,7 +35,7 @@ def _validate_user_data(site: Site, data: dict[str, Any]) -> None:
     field = mapping_field(site)
     if php_empty(data.get(field)):
         raise InvalidParameterException(f'Required field "{field}" is not set or empty.')
-    if config(site).iprestriction and "ip" not in data:
+    if config(site).iprestriction_on and "ip" not in data:
         raise InvalidParameterException('Required parameter "ip" is not set.')
 
 
@@ -106,7 +106,7 @@ def find_or_provision_user(site: Site, data: dict[str, Any]) -> User:
 def create_key(site: Site, user: User, allowed_ip: str | None) -> UserKey:
     """Replace the user's keys with a fresh one (32 lower-case hex, MD5 like core)."""
     iprestriction = None
-    if config(site).iprestriction:
+    if config(site).iprestriction_on:
         iprestriction = allowed_ip or site.client_ip
     now = site.clock.time()
     while True:

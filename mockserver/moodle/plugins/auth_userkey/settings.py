@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from mockserver.moodle.plugins.settings_base import PluginSettings
 
@@ -17,7 +17,11 @@ class AuthUserkeySettings(PluginSettings):
 
     mappingfield: str = "email"
     keylifetime: int | str = 60
-    iprestriction: bool = False
+    iprestriction: str = Field(
+        "0",
+        description="Stored as Moodle stores config, a string (true/false/numbers become '1'/'0'/digits); "
+        "on when PHP finds it truthy: anything but '' and '0' ('string', 'false', ' ' are on).",
+    )
     ipwhitelist: str = ""
     createuser: bool = False
     updateuser: bool = False
@@ -36,6 +40,21 @@ class AuthUserkeySettings(PluginSettings):
     loginurl_return_type: Literal["raw", "url"] = Field(
         "raw", description="Return type of loginurl: url = PARAM_URL before 2018012901."
     )
+
+    @field_validator("iprestriction", mode="before")
+    @classmethod
+    def _config_string(cls, value: object) -> object:
+        """``set_config()`` keeps a string: PHP's ``(string)`` of booleans and numbers."""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, (int, float)):
+            return str(value)
+        return value
+
+    @property
+    def iprestriction_on(self) -> bool:
+        """``$this->config->iprestriction == true`` / ``!empty(...)``: PHP truthiness of the stored string."""
+        return self.iprestriction not in ("", "0")
 
 
 Settings = AuthUserkeySettings
