@@ -48,6 +48,9 @@ def _serve(args: argparse.Namespace) -> int:
         admin_token=args.admin_token or os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
         admin_open=args.admin_open,
         journal_size=args.journal_size,
+        journal_bytes=args.journal_bytes,
+        journal_entry_bytes=args.journal_entry_bytes,
+        admin_max_body_bytes=args.admin_max_body,
         seed=args.seed,
         watch=args.watch,
         access_log=not args.quiet,
@@ -141,6 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--admin-open", action="store_true", help="admin API open to any client without a token (isolated networks)"
     )
     serve.add_argument("--journal-size", type=int, default=1000, help="journal entries kept per tenant (0: off)")
+    serve.add_argument(
+        "--journal-bytes", type=int, default=64 * 1024 * 1024, help="bytes the journal of one tenant may hold"
+    )
+    serve.add_argument(
+        "--journal-entry-bytes", type=int, default=64 * 1024, help="request parameter bytes one journal entry keeps"
+    )
+    serve.add_argument(
+        "--admin-max-body", type=int, default=16 * 1024 * 1024, help="largest admin API request body (bytes)"
+    )
     serve.add_argument("--seed", type=int, default=0, help="seed of the random sources (faults, worlds)")
     serve.add_argument("--watch", action="store_true", help="reload scenario and fixture files when they change")
     serve.add_argument("--sence-port", type=int, help="also serve SENCE's RCE paths on this port (another origin)")

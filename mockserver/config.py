@@ -17,6 +17,9 @@ class ServerConfig:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     max_body_bytes: int = 8 * 1024 * 1024
     journal_size: int = 1000
+    journal_bytes: int = 64 * 1024 * 1024  # per tenant, all kept entries together
+    journal_entry_bytes: int = 64 * 1024  # request parameters one journal entry keeps
+    admin_max_body_bytes: int = 16 * 1024 * 1024  # a larger admin request body is a 413
     seed: int = 0
     admin_open: bool = False
     watch: bool = False

@@ -16,19 +16,20 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from mockserver.admin import auth, world_view
 from mockserver.admin.faults import FaultBook
 from mockserver.admin.faultspec import FaultSpec
-from mockserver.admin.journal import JournalQuery, as_json
+from mockserver.admin.journal import JournalQuery, json_chunks
 from mockserver.admin.rules import rules_of, set_rules
 from mockserver.admin.state import AdminState, ScenarioSource, TenantError, TenantRuntime, UnknownTenant
 from mockserver.admin.verify import Expectation, verify
 from mockserver.admin.web import (
     YAML_TYPES,
     ApiError,
+    body_bytes,
     body_text,
     content_type,
     error,
@@ -155,7 +156,7 @@ async def create_tenant(request: Request) -> Response:
         else:
             origin = state.get(str(data.get("from", "default")))
             loaded, source = origin.tenant.loaded, origin.source
-    elif await request.body():
+    elif await body_bytes(request):
         loaded, source = await _scenario_body(request, state)
     elif "path" in request.query_params:
         loaded, source = _from_path(request.query_params["path"])
@@ -404,7 +405,8 @@ async def get_journal(request: Request) -> Response:
         ]
         lines += [e.summary() for e in entries]
         return PlainTextResponse("\n".join(lines) + "\n")
-    return ok({"tenant": runtime.tenant.name, **journal.status(), "entries": as_json(entries)})
+    head = {"tenant": runtime.tenant.name, **journal.status()}
+    return StreamingResponse(json_chunks(head, entries), media_type="application/json")
 
 
 async def clear_journal(request: Request) -> Response:

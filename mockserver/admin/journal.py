@@ -9,8 +9,10 @@ them; everything that leaves the server goes through ``mask_*``.
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -22,6 +24,14 @@ from mockserver.admin.masking import mask_params, mask_text
 from mockserver.admin.matching import RequestFacts, differences
 
 EXCERPT_BYTES = 2048
+DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
+"""Per tenant, what the kept entries may weigh together (``--journal-bytes``)."""
+DEFAULT_ENTRY_BYTES = 64 * 1024
+"""Request parameters one entry keeps (``--journal-entry-bytes``); the rest is cut off, see ``trim``."""
+READ_CHUNK = 32
+"""Entries serialised between two returns to the event loop when the journal is read."""
+ENTRY_OVERHEAD = 1024
+"""What an entry costs besides its variable parts (objects, numbers), counted in its weight."""
 
 
 @dataclass(slots=True)
@@ -43,10 +53,16 @@ class JournalEntry:
     duration_ms: float
     fault: str | None = None
     outcome: str = "ok"
+    truncated: int = 0
+    """Bytes of request parameters left out because the entry would be larger than allowed."""
 
     @property
     def status(self) -> int | None:
         return self.response.status
+
+    def weight(self) -> int:
+        """Bytes this entry holds on to, roughly: what ``Journal.max_bytes`` counts."""
+        return ENTRY_OVERHEAD + self.request.weight() + len(self.response.excerpt) + len(self.response.location or "")
 
     def summary(self) -> str:
         """One line for failure messages: ``#3 POST /webservice/rest/server.php auth_userkey_... -> 200``."""
@@ -86,6 +102,7 @@ class JournalEntry:
             },
             "fault": self.fault,
             "outcome": self.outcome,
+            "truncated": self.truncated,
         }
 
 
@@ -132,11 +149,15 @@ class JournalStore(Protocol):
 
 
 class Journal:
-    """The last ``size`` entries of a tenant; ``dropped`` says how many older ones were let go."""
+    """The last entries of a tenant, at most ``size`` of them weighing at most ``max_bytes``
+    together (oldest dropped first); ``dropped`` says how many were let go."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_bytes: int = DEFAULT_JOURNAL_BYTES) -> None:
         self.size = max(size, 0)
-        self._entries: deque[JournalEntry] = deque(maxlen=self.size or 1)
+        self.max_bytes = max(max_bytes, 0)
+        self._entries: deque[JournalEntry] = deque()
+        self._weights: deque[int] = deque()
+        self.bytes = 0
         self.total = 0
         self.dropped = 0
 
@@ -151,12 +172,20 @@ class Journal:
     def append(self, entry: JournalEntry) -> None:
         if not self.enabled:
             return
-        if len(self._entries) == self.size:
-            self.dropped += 1
+        weight = entry.weight()
         self._entries.append(entry)
+        self._weights.append(weight)
+        self.bytes += weight
+        # The newest entry always stays (an entry is already trimmed to the per-entry limit).
+        while len(self._entries) > 1 and (len(self._entries) > self.size or self.bytes > self.max_bytes):
+            self._entries.popleft()
+            self.bytes -= self._weights.popleft()
+            self.dropped += 1
 
     def clear(self) -> None:
         self._entries.clear()
+        self._weights.clear()
+        self.bytes = 0
         self.total = 0
         self.dropped = 0
 
@@ -172,8 +201,34 @@ class Journal:
         return found[-limit:] if limit else found
 
     def status(self) -> dict[str, int]:
-        return {"size": self.size, "kept": len(self._entries), "total": self.total, "dropped": self.dropped}
+        return {
+            "size": self.size,
+            "kept": len(self._entries),
+            "total": self.total,
+            "dropped": self.dropped,
+            "bytes": self.bytes,
+            "max_bytes": self.max_bytes,
+        }
 
 
 def as_json(entries: Iterable[JournalEntry]) -> list[dict[str, Any]]:
     return [e.to_json() for e in entries]
+
+
+def _dumps(value: Any) -> str:
+    # Starlette's JSONResponse settings: the streamed document is byte for byte what it would give.
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+
+
+async def json_chunks(head: dict[str, Any], entries: list[JournalEntry]) -> AsyncIterator[bytes]:
+    """``{**head, "entries": [...]}`` as JSON in pieces, giving the event loop back after every
+    ``READ_CHUNK`` entries: other requests (``/__mock/health``, the tenants' traffic) are answered
+    while a full journal is serialised. ``entries`` is a snapshot (a list), so new requests may be
+    journaled meanwhile."""
+    opening = _dumps(head)[:-1]
+    yield (opening + ("," if head else "") + '"entries":[').encode()
+    for start in range(0, len(entries), READ_CHUNK):
+        piece = ",".join(_dumps(e.to_json()) for e in entries[start : start + READ_CHUNK])
+        yield (("," if start else "") + piece).encode()
+        await asyncio.sleep(0)
+    yield b"]}"

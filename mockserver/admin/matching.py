@@ -98,6 +98,42 @@ class RequestFacts:
             self._user = identity.subject(self.params)
         return self._user  # type: ignore[return-value]
 
+    def weight(self) -> int:
+        """Bytes the facts hold, roughly: each parameter byte counts twice (raw, and decoded once read)."""
+        size = len(self.path) + 2 * (len(self._raw_query) + len(self._raw_form))
+        if not self._raw_form and self._form:  # multipart: only the decoded fields exist
+            size += 2 * sum(len(name) + len(value) for name, value in self._form.items())
+        return size
+
+    def trim(self, limit: int) -> int:
+        """Keep at most ``limit`` bytes of parameters; return how many bytes were left out.
+
+        The query string comes first, then the form; each is cut after its last whole parameter
+        that fits (a parameter is never cut in the middle: a cut one is left out whole), and
+        multipart fields that do not fit are left out. Decoded parameters are decoded again from
+        what is kept."""
+        kept_query = _cut(self._raw_query, limit)
+        kept_form = _cut(self._raw_form, limit - len(kept_query))
+        cut = len(self._raw_query) - len(kept_query) + len(self._raw_form) - len(kept_form)
+        if cut:
+            self._raw_query, self._raw_form = kept_query, kept_form
+            self._query, self._params = None, None
+            if self._raw_form or not self._form:
+                self._form = None
+        if not self._raw_form and self._form:
+            room = limit - len(kept_query)
+            fields: dict[str, str] = {}
+            for name, value in self._form.items():
+                size = len(name) + len(value)
+                if size <= room:
+                    fields[name] = value
+                    room -= size
+                else:
+                    cut += size
+            if len(fields) != len(self._form):
+                self._form, self._params = fields, None
+        return cut
+
     def secrets(self) -> dict[str, str]:
         """``wstoken`` and ``key`` only, found without decoding everything (for the actor lookup)."""
         if self._query is not None or self._form is not None:
@@ -108,6 +144,14 @@ class RequestFacts:
             for name, value in _SECRETS.findall(raw) if raw else ():
                 found[name.decode()] = unquote_plus(value.decode("utf-8", "surrogateescape"))  # looked up, never shown
         return found
+
+
+def _cut(raw: bytes, limit: int) -> bytes:
+    """``raw`` up to its last ``&`` within ``limit`` bytes (all of it when it fits)."""
+    if len(raw) <= limit:
+        return raw
+    end = raw.rfind(b"&", 0, max(limit, 0) + 1)
+    return raw[:end] if end > 0 else b""
 
 
 @lru_cache(maxsize=512)

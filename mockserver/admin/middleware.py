@@ -77,6 +77,7 @@ class Instrument:
         at, wall = tenant.clock.now(), time.time()
         method: str = scope["method"]
         raw_form = b""
+        cut_early = 0  # form bytes never looked at (past MAX_KEPT_BODY)
         form: dict[str, str] | None = None
         if method == "POST":
             body, receive = await buffer_body(receive, self.state.config.max_body_bytes)
@@ -85,6 +86,7 @@ class Instrument:
                 if kind == FORM:
                     # the journal keeps at most MAX_KEPT_BODY of parameters (cut at a separator)
                     raw_form = body if len(body) <= MAX_KEPT_BODY else body[: body.rfind(b"&", 0, MAX_KEPT_BODY) + 1]
+                    cut_early = len(body) - len(raw_form)
                 elif kind == MULTIPART:
                     form = await multipart_params(scope, body)
         facts = RequestFacts(
@@ -128,6 +130,7 @@ class Instrument:
             response = ResponseFacts(
                 recorder.status, recorder.content_type, recorder.length, recorder.location, recorder.excerpt
             )
+            truncated = cut_early + facts.trim(self.state.config.journal_entry_bytes)
             journal.append(
                 JournalEntry(
                     journal.next_seq(),
@@ -138,5 +141,6 @@ class Instrument:
                     (time.perf_counter() - started) * 1000,
                     decision.fault.id if decision is not None else None,
                     outcome,
+                    truncated,
                 )
             )

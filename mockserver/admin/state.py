@@ -76,7 +76,7 @@ class AdminState:
         self.global_faults = self.fault_factory(SERVER_FAULTS)
         self._runtimes: dict[str, TenantRuntime] = {}
         self.journal_factory: Callable[[str], JournalStore] = journal_factory or (
-            lambda _name: Journal(config.journal_size)
+            lambda _name: Journal(config.journal_size, config.journal_bytes)
         )
         """A tenant's journal by name: in memory, or shared when the store is (``mockserver.stores``)."""
         default_source = ScenarioSource(path=config.scenario_path) if config.scenario_path else None

@@ -37,8 +37,35 @@ def content_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
+_BODY = "mockserver.admin.body"  # where the body read once is kept for a second reader
+
+
+async def body_bytes(request: Request) -> bytes:
+    """The request body, read up to the admin API's limit (``ServerConfig.admin_max_body_bytes``):
+    a larger one is a 413 before more of it is read."""
+    cached = request.scope.get(_BODY)
+    if isinstance(cached, bytes):
+        return cached
+    state = getattr(request.app.state, "admin", None)
+    limit: int = state.config.admin_max_body_bytes if state is not None else DEFAULT_MAX_BODY
+    too_large = ApiError(413, f"request body too large: the admin API accepts at most {limit} bytes")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    body = request.scope[_BODY] = b"".join(chunks)
+    return body
+
+
 async def body_text(request: Request) -> str:
-    raw = await request.body()
+    raw = await body_bytes(request)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -316,9 +316,12 @@ class SenceService:
         )
 
     def _entry_of(self, attempt: LoginAttempt) -> RegisterEntry:
+        """The attempt's register entry; rebuilt from the attempt when the register let it go."""
         entry = self.store.entry(attempt.entry_id)
-        assert entry is not None, "a pending login always has its register entry"
-        return entry
+        if entry is not None:
+            return entry
+        rebuilt = self._entry(attempt.action, attempt.environment, attempt.fields, attempt.created)
+        return replace(rebuilt, id=attempt.entry_id)
 
     def _finish(
         self,

@@ -107,9 +107,15 @@ class SenceSettings(_Spec):
     error_id_sesion_sence: Literal["empty", "omit"] = Field(
         "empty", description="Start-error callbacks carry IdSesionSence empty, or leave the field out."
     )
+    url_length_check: bool = Field(
+        False,
+        description="Enforce the manual's UrlRetoma/UrlError length (100; 200 in v1.1.3) with 202/203. Off: "
+        "production plugins send longer URLs and work; enforcement by the real SENCE is unknown.",
+    )
     url_max_length: int | None = Field(
         None,
-        description="Max length of UrlRetoma/UrlError; absent: the manual's (100, or 200 for v1.1.3); 0: no limit.",
+        description="Max length of UrlRetoma/UrlError, enforced when set (0: no limit); absent: the manual's "
+        "when url_length_check is on, none otherwise.",
     )
     close_unknown_code: GlosaCode = Field(
         301, description="Code for a CerrarSesion whose IdSesionSence is unknown, closed or of another student."
@@ -129,11 +135,19 @@ class SenceSettings(_Spec):
     )
     login_attempts: int = Field(3, ge=1, description="v1.1.3: wrong Clave SENCE attempts before GlosaError 100.")
     login_timeout: int = Field(180, ge=1, description="v1.1.3: seconds to type the password before GlosaError 210.")
+    pending_login_lifetime: int = Field(
+        3600,
+        ge=1,
+        description="Seconds a login page stays usable after the post; then it is forgotten (404). "
+        "At least login_timeout.",
+    )
 
     @model_validator(mode="after")
     def _urls_first(self) -> SenceSettings:
         if {201, 202, 203} & set(self.after_login_codes):
             raise ValueError("URL errors (201-203) cannot wait for the login: they decide where errors go")
+        if self.pending_login_lifetime < self.login_timeout:
+            raise ValueError("pending_login_lifetime must be at least login_timeout (v1.1.3 answers 210 until then)")
         return self
 
 

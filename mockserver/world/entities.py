@@ -209,3 +209,6 @@ class Session:
     wantsurl: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     """The rest of ``$SESSION``: ``lang``, and each plugin's part under its frankenstyle name."""
+    timecreated: int = 0
+    timemodified: int = 0
+    """Last request that used the session (``sessions.timemodified``), set by the store."""

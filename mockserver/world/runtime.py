@@ -12,16 +12,30 @@ atomic across processes is one method:
 
 ``MemoryRuntime`` is the default (one process). ``mockserver.stores.redis`` has the shared backend;
 both pass the contract suite in ``tests/store/test_contract.py``. Times inside the records
-(``validuntil``) are on the tenant's clock and are checked by the domain, never by the backend.
+(``validuntil``) are on the tenant's clock and are checked by the domain (``Expired key``).
+
+Bounded: keys and sessions grow with traffic, so each table is a ``BoundedMap``
+(mockserver/world/bounded.py): an item's deadline on the tenant clock comes from
+mockserver/world/expiry.py (Moodle's session gc, the key retention), and past the cap in
+``Limits`` (mockserver/world/limits.py) the oldest goes. Reading a session is a request using it
+(``resume_session`` may move its deadline). A shared backend mirrors the same rules. Without a
+clock (``now=None``) nothing expires by time; the caps still apply. Tokens are one per user and
+service (token.php reuses them), so they grow with the world, not with requests.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
+from mockserver.world.bounded import BoundedMap, no_clock
 from mockserver.world.entities import Session, Token, UserKey
+from mockserver.world.expiry import resume_session, session_deadline, user_key_deadline
+from mockserver.world.limits import Limits
+
+DEFAULT_SESSIONTIMEOUT = 8 * 3600
+"""Moodle's ``$CFG->sessiontimeout`` default (8 hours)."""
 
 
 class RuntimeState(Protocol):
@@ -45,7 +59,10 @@ class RuntimeState(Protocol):
         ...
 
     # browser sessions
-    def session(self, sid: str) -> Session | None: ...
+    def session(self, sid: str) -> Session | None:
+        """The live session; reading it is a request using it (its inactivity deadline may move)."""
+        ...
+
     def save_session(self, session: Session) -> None: ...
     def delete_session(self, sid: str) -> None: ...
     def sessions_of_user(self, userid: int) -> list[Session]: ...
@@ -60,18 +77,30 @@ class RuntimeState(Protocol):
 class MemoryRuntime:
     """One process's runtime state; the objects handed out are the stored ones (no copies), as before."""
 
-    def __init__(self, tokens: Iterable[Token] = ()) -> None:
+    def __init__(
+        self,
+        tokens: Iterable[Token] = (),
+        *,
+        now: Callable[[], float] | None = None,
+        limits: Limits | None = None,
+        sessiontimeout: int = DEFAULT_SESSIONTIMEOUT,
+    ) -> None:
+        self._now = now
+        self.limits = limits if limits is not None else Limits()
+        self.sessiontimeout = sessiontimeout
+        clock = now if now is not None else no_clock
         self._tokens = {t.token: t for t in tokens}
-        self._keys: dict[str, UserKey] = {}
+        self._keys: BoundedMap[str, UserKey] = BoundedMap(self.limits.userkeys, clock, self._forget_key)
         self._keys_by_user: dict[int, set[str]] = {}
-        self._sessions: dict[str, Session] = {}
+        self._sessions: BoundedMap[str, Session] = BoundedMap(self.limits.sessions, clock)
         # Requests run on one event loop, but a test or a sync route may call from threads: the
         # operations that must be atomic take this lock (uncontended, it costs ~0.1 µs).
         self._lock = threading.Lock()
 
     # keys
     def user_key(self, value: str) -> UserKey | None:
-        return self._keys.get(value)
+        with self._lock:  # a read may drop an item past its deadline
+            return self._keys.get(value)
 
     def user_keys(self) -> list[UserKey]:
         return sorted(self._keys.values(), key=lambda k: (k.userid, k.timecreated))
@@ -79,13 +108,24 @@ class MemoryRuntime:
     def replace_user_keys(self, key: UserKey) -> None:
         with self._lock:
             self._drop_keys(key.userid)
-            self._keys[key.value] = key
-            self._keys_by_user.setdefault(key.userid, set()).add(key.value)
+            self._put_key(key)
 
     def add_user_key(self, key: UserKey) -> None:
         with self._lock:
-            self._keys[key.value] = key
-            self._keys_by_user.setdefault(key.userid, set()).add(key.value)
+            self._put_key(key)
+
+    def _put_key(self, key: UserKey) -> None:
+        self._keys_by_user.setdefault(key.userid, set()).add(key.value)
+        deadline = user_key_deadline(key, self.limits.expired_key_retention) if self._now else None
+        self._keys.put(key.value, key, deadline)
+
+    def _forget_key(self, value: str, key: UserKey) -> None:
+        """A key the table let go (retention over, or the table full) leaves the user's index too."""
+        values = self._keys_by_user.get(key.userid)
+        if values is not None:
+            values.discard(value)
+            if not values:
+                del self._keys_by_user[key.userid]
 
     def delete_user_keys(self, userid: int) -> None:
         with self._lock:
@@ -101,17 +141,28 @@ class MemoryRuntime:
 
     def _drop_keys(self, userid: int) -> None:
         for value in self._keys_by_user.pop(userid, set()):
-            self._keys.pop(value, None)
+            self._keys.pop(value)
 
     # sessions
     def session(self, sid: str) -> Session | None:
-        return self._sessions.get(sid)
+        with self._lock:
+            found = self._sessions.get(sid)
+            if found is not None and self._now is not None and resume_session(found, int(self._now())):
+                self._sessions.put(sid, found, session_deadline(found, self.sessiontimeout))
+            return found
 
     def save_session(self, session: Session) -> None:
-        self._sessions[session.sid] = session
+        with self._lock:
+            if self._now is None:
+                self._sessions.put(session.sid, session, None)
+                return
+            if not session.timecreated:
+                session.timecreated = session.timemodified = int(self._now())
+            self._sessions.put(session.sid, session, session_deadline(session, self.sessiontimeout))
 
     def delete_session(self, sid: str) -> None:
-        self._sessions.pop(sid, None)
+        with self._lock:
+            self._sessions.pop(sid)
 
     def sessions_of_user(self, userid: int) -> list[Session]:
         return [s for s in self._sessions.values() if s.userid == userid]

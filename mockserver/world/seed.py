@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
@@ -32,15 +33,16 @@ def _timestamp(value: datetime | None) -> int | None:
 def build_store(
     scenario: Scenario,
     now: int,
+    clock: Callable[[], float] | None = None,
     *,
     runtime: RuntimeState | None = None,
     sence: SenceStore | None = None,
     seed_runtime: bool = True,
     store_class: type[MemoryStore] = MemoryStore,
 ) -> MemoryStore:
-    """The world of ``scenario``; its runtime state in memory, or in ``runtime``/``sence`` (a shared
-    backend), seeded with the scenario's tokens and keys unless ``seed_runtime`` is False (another
-    process already seeded that shared state)."""
+    """The world at ``now``; its runtime state in memory, expiring on ``clock`` (the tenant's) within
+    ``scenario.limits``, or in ``runtime``/``sence`` (a shared backend), seeded with the scenario's
+    tokens and keys unless ``seed_runtime`` is False (another process already seeded that shared state)."""
     site_lang = scenario.moodle.lang
     users = [User(GUEST_USER_ID, "guest", firstname="Guest user", lastname=" ", auth="manual", lang=site_lang)]
     next_id = max([u.id for u in scenario.users if u.id is not None] + [1]) + 1
@@ -163,9 +165,19 @@ def build_store(
         enrolments,
         services,
         tokens,  # SharedWorldStore keeps them itself (mockserver.stores.world)
-        sence=sence if sence is not None else SenceMemoryStore(started=now),
+        sence=sence
+        if sence is not None
+        else SenceMemoryStore(
+            started=now,
+            now=clock,
+            limits=scenario.limits,
+            pending_login_lifetime=scenario.sence.settings.pending_login_lifetime,
+        ),
         categories=categories,
         runtime=runtime,
+        now=clock,
+        limits=scenario.limits,
+        sessiontimeout=scenario.moodle.sessiontimeout,
     )
     if seed_runtime:
         for key in scenario.userkeys:

@@ -17,6 +17,7 @@ from mockserver.drupal.spec import DrupalScenario
 from mockserver.moodle.plugins.scenario import Plugins, move_legacy
 from mockserver.moodle.plugins.settings_base import PluginSettings
 from mockserver.sence.spec import SenceScenario, SenceWorld
+from mockserver.world.limits import Limits
 
 
 class Spec(BaseModel):
@@ -239,6 +240,9 @@ class MoodleSettings(Spec):
         None, description="Trusted header for the client IP (getremoteaddrconf), e.g. Client-IP or X-Forwarded-For."
     )
     tokenduration: int = 12 * 7 * 86400
+    sessiontimeout: int = Field(
+        8 * 3600, ge=60, description="Seconds of inactivity after which a browser session ends ($CFG->sessiontimeout)."
+    )
     passwordpolicy: bool = Field(True, description="$CFG->passwordpolicy: new passwords must pass the rules below.")
     minpasswordlength: int = 8
     minpassworddigits: int = 1
@@ -282,6 +286,9 @@ class Scenario(Fixtures):
     )
     faults: list[FaultSpec] = Field(
         default_factory=list, description="Faults injected into matching requests (docs/admin.md); none by default."
+    )
+    limits: Limits = Field(
+        default_factory=Limits, description="Caps and retention of the runtime tables (docs/scenarios.md#limits)."
     )
 
     def plugin_settings(self, name: str) -> PluginSettings:

@@ -14,7 +14,8 @@ from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
 from mockserver.world.entities import Category, Course, Enrolment, Service, Session, Token, User, UserKey
-from mockserver.world.runtime import MemoryRuntime, RuntimeState
+from mockserver.world.limits import Limits
+from mockserver.world.runtime import DEFAULT_SESSIONTIMEOUT, MemoryRuntime, RuntimeState
 
 T = TypeVar("T")
 
@@ -88,7 +89,13 @@ class MemoryStore:
         sence: SenceStore | None = None,
         categories: Iterable[Category] = (),
         runtime: RuntimeState | None = None,
+        *,
+        now: Callable[[], float] | None = None,
+        limits: Limits | None = None,
+        sessiontimeout: int = DEFAULT_SESSIONTIMEOUT,
     ) -> None:
+        """``now`` (the tenant clock), ``limits`` and ``sessiontimeout`` bound the default in-memory
+        runtime state (mockserver.world.runtime); a runtime passed in brings its own."""
         self._users: dict[int, User] = {}
         # Lookups by the fields auth_userkey and login use, so large worlds stay O(1).
         self._by_field: dict[str, dict[str, set[int]]] = {f: {} for f in INDEXED_USER_FIELDS}
@@ -104,7 +111,7 @@ class MemoryStore:
         self._categories = {c.id: c for c in categories}
         self._services = {s.id: s for s in services}
         if runtime is None:
-            runtime = MemoryRuntime(tokens)
+            runtime = MemoryRuntime(tokens, now=now, limits=limits, sessiontimeout=sessiontimeout)
         else:
             for token in tokens:
                 runtime.add_token(token)

@@ -55,7 +55,7 @@ class Tenant:
         self.clock = Clock(settings.start, frozen=settings.frozen)
         with gc_paused():
             if self.backend is None:
-                self.store = build_store(self.scenario, self.clock.time())
+                self.store = build_store(self.scenario, self.clock.time(), self.clock.now)
             else:
                 self.store = self.backend.fresh_store(self.name, self.scenario, self.clock.time())
         self.rng = random.Random(self.seed)

@@ -15,7 +15,14 @@ def test_create_list_get_delete(server: ServerFactory) -> None:
     assert created["scenario"] == "demo"
     names = [t["name"] for t in admin(h, "GET", "/tenants").json()["tenants"]]
     assert names == ["default", "alpha"]
-    assert admin(h, "GET", "/tenants/alpha").json()["journal"] == {"size": 1000, "kept": 0, "total": 0, "dropped": 0}
+    assert admin(h, "GET", "/tenants/alpha").json()["journal"] == {
+        "size": 1000,
+        "kept": 0,
+        "total": 0,
+        "dropped": 0,
+        "bytes": 0,
+        "max_bytes": 64 * 1024 * 1024,
+    }
     assert admin(h, "DELETE", "/tenants/alpha").status_code == 204
     assert admin(h, "GET", "/tenants/alpha").status_code == 404
     gone = h.client.get("/t/alpha/login/index.php")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockserver.admin.journal import Journal, JournalEntry, JournalQuery, ResponseFacts
+from mockserver.admin.journal import DEFAULT_JOURNAL_BYTES, Journal, JournalEntry, JournalQuery, ResponseFacts
 from mockserver.admin.matching import RequestFacts, glob_match
 
 TOKEN = "d1c2b3a4e5f60718293a4b5c6d7e8f90"
@@ -30,9 +30,24 @@ def test_bounded_and_counts_drops() -> None:
     for i in range(5):
         entry(journal, float(i))
     assert [e.seq for e in journal.entries()] == [3, 4, 5]
-    assert journal.status() == {"size": 3, "kept": 3, "total": 5, "dropped": 2}
+    assert journal.status() == {
+        "size": 3,
+        "kept": 3,
+        "total": 5,
+        "dropped": 2,
+        "bytes": journal.bytes,
+        "max_bytes": DEFAULT_JOURNAL_BYTES,
+    }
+    assert journal.bytes == sum(e.weight() for e in journal.entries()) > 0
     journal.clear()
-    assert journal.status() == {"size": 3, "kept": 0, "total": 0, "dropped": 0}
+    assert journal.status() == {
+        "size": 3,
+        "kept": 0,
+        "total": 0,
+        "dropped": 0,
+        "bytes": 0,
+        "max_bytes": DEFAULT_JOURNAL_BYTES,
+    }
 
 
 def test_disabled_journal_keeps_nothing() -> None:

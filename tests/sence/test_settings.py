@@ -111,8 +111,26 @@ def test_close_url_check_off(server: ServerFactory) -> None:
 
 def test_url_max_length(server: ServerFactory) -> None:
     long_url = "http://lms.example/" + "x" * 300
-    h = server(SUCCESS, settings(url_max_length=0))
+    h = server(SUCCESS, settings(url_length_check=True, url_max_length=0))
     assert "sence-login" in start(h, demo_post(UrlRetoma=long_url)).text
+
+
+def test_a_130_character_url_retoma_logs_in_by_default(server: ServerFactory) -> None:
+    """Issue 9: production plugins send callback URLs with an HMAC, longer than the manual's 100."""
+    url = "http://lms.example/sence/exito.php?sig=" + "a" * 91
+    assert len(url) == 130
+    h = server(SUCCESS, CLOCK)
+    page = start(h, demo_post(UrlRetoma=url))
+    assert "sence-login" in page.text
+    done = callback(login(h, page.text).text)
+    assert done.action == url
+    assert "GlosaError" not in done.values
+
+
+def test_url_length_check_on_answers_202_for_a_130_character_url_retoma(server: ServerFactory) -> None:
+    url = "http://lms.example/sence/exito.php?sig=" + "a" * 91
+    h = server(SUCCESS, settings(url_length_check=True))
+    assert callback(start(h, demo_post(UrlRetoma=url)).text).values["GlosaError"] == "202"
 
 
 def test_default_password(server: ServerFactory) -> None:

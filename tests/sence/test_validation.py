@@ -52,7 +52,6 @@ CASES = [
     ({"UrlError": ""}, 201),
     ({"UrlRetoma": "lms.example/exito"}, 202),
     ({"UrlRetoma": "ftp://lms.example/exito"}, 202),
-    ({"UrlRetoma": LONG_URL}, 202),
     ({"UrlRetoma": "http://lms.example/ex ito"}, 202),
     ({"UrlRetoma": "http://lms.example/éxito"}, 202),
     ({"UrlError": "javascript:alert(1)"}, 203),
@@ -146,12 +145,32 @@ def test_close_needs_id_sesion_sence() -> None:
     assert first({**demo_post(), "IdSesionSence": "9" * 150}, action="close") == 304
 
 
-def test_url_length_per_manual_and_setting() -> None:
+CHECKED = SenceSettings(url_length_check=True)
+
+
+def test_url_length_is_not_checked_by_default() -> None:
+    """Production plugins send longer callback URLs and work: the manual's 100 is a field size."""
+    assert codes(demo_post(UrlRetoma=LONG_URL, UrlError=LONG_URL)) == []
+    assert codes(demo_post(UrlRetoma="http://lms.example/" + "x" * 2000)) == []
+    assert codes(demo_post(UrlRetoma="http://lms.example/" + "x" * 150), manual="1.1.3") == []
+
+
+def test_url_length_check_on_gives_the_manuals_limit() -> None:
     url = "http://lms.example/" + "x" * 150
-    assert first(demo_post(UrlRetoma=url)) == 202
-    assert codes(demo_post(UrlRetoma=url), manual="1.1.3") == []
-    assert codes(demo_post(UrlRetoma=url), settings=SenceSettings(url_max_length=0)) == []
-    assert codes(demo_post(UrlRetoma="http://lms.example/" + "x" * 81)) == []  # exactly 100
+    assert len(LONG_URL) == 109
+    assert first(demo_post(UrlRetoma=LONG_URL), settings=CHECKED) == 202
+    assert first(demo_post(UrlError=LONG_URL), settings=CHECKED) == 203
+    assert first(demo_post(UrlRetoma=url), settings=CHECKED) == 202
+    assert codes(demo_post(UrlRetoma=url), manual="1.1.3", settings=CHECKED) == []  # v1.1.3: 200
+    assert first(demo_post(UrlRetoma=url + "x" * 50), manual="1.1.3", settings=CHECKED) == 202
+    assert codes(demo_post(UrlRetoma="http://lms.example/" + "x" * 81), settings=CHECKED) == []  # exactly 100
+
+
+def test_an_explicit_url_max_length_is_enforced() -> None:
+    url = "http://lms.example/" + "x" * 150
+    assert first(demo_post(UrlRetoma=url), settings=SenceSettings(url_max_length=150)) == 202
+    assert codes(demo_post(UrlRetoma=url), settings=SenceSettings(url_max_length=169)) == []
+    assert codes(demo_post(UrlRetoma=url), settings=SenceSettings(url_length_check=True, url_max_length=0)) == []
 
 
 def test_all_codes_in_check_order() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mockserver.moodle.plugins.scenario import DECLARATIONS
 from mockserver.world import spec
+from mockserver.world.limits import Limits
 
 PLUGIN_MODELS = [d.model for d in DECLARATIONS]
 
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_setting_is_documented() -> None:
     text = (ROOT / "docs/scenarios.md").read_text(encoding="utf-8")
-    models = [spec.MoodleSettings, spec.ClockSettings, spec.UserSpec, spec.CourseSpec]
+    models = [spec.MoodleSettings, spec.ClockSettings, spec.UserSpec, spec.CourseSpec, Limits]
     missing = [f"{m.__name__}.{name}" for m in models for name in m.model_fields if f"`{name}`" not in text]
     assert missing == []
 

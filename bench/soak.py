@@ -1,0 +1,110 @@
+"""Soak: the server's memory under a long run of state-creating traffic, with the default limits.
+
+Serves the demo (``mockserver serve``, default limits, journal on) and drives it with wrk
+(``bench/wrk_soak.lua``: login URLs, login.php with the fresh key, first-visit and password
+sessions, SENCE IniciarSesion + Ingresar and abandoned SENCE logins). The server's RSS is read
+from /proc after the first ``--warmup`` requests (5,000) and then every ``--every`` requests up to
+``--requests`` (1,000,000). Bounded means the later figures stay at the first one's level.
+
+    .venv/bin/python bench/soak.py                      # 1,000,000 requests
+    .venv/bin/python bench/soak.py --requests 200000    # a shorter run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchlib import ROOT, free_port, wait_ok
+
+SCRIPT = ROOT / "bench" / "wrk_soak.lua"
+MOCKSERVER = Path(sys.executable).parent / "mockserver"
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of ``pid`` (VmRSS), MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"no VmRSS for process {pid}")
+    return int(found.group(1)) / 1024
+
+
+def drive(base: str, requests: int, threads: int) -> dict[str, int]:
+    """``requests`` requests of the soak mix (``threads`` wrk threads, one connection each)."""
+    per_thread = max(requests // threads, 1)
+    output = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{threads}", "-d3600s", "-s", str(SCRIPT), base],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BENCH_LIMIT": str(per_thread)},
+        check=True,
+    ).stdout
+    done = re.search(r"(\d+) requests in", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    if done is None:
+        raise RuntimeError(f"wrk: unexpected output\n{output}")
+    if socket_errors:
+        print(f"  wrk socket errors: {socket_errors.group(1)}", file=sys.stderr)
+    return {"requests": int(done.group(1)), "non2xx3xx": int(errors.group(1)) if errors else 0}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=1_000_000, help="requests in all (default 1,000,000)")
+    parser.add_argument("--warmup", type=int, default=5_000, help="the first measurement (default 5,000)")
+    parser.add_argument("--every", type=int, default=100_000, help="then one measurement every N requests")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads, one connection each")
+    args = parser.parse_args()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(MOCKSERVER), "serve", "--quiet", "--scenario", "scenarios/demo.yaml", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    samples: list[dict[str, float]] = []
+    try:
+        wait_ok(f"{base}/__mock/health", timeout=120)
+        print(f"soak: {args.requests:,} requests of the mix in bench/wrk_soak.lua, RSS of the server")
+        print(f"{'requests':>12} {'RSS MiB':>9} {'req/s':>8} {'non-2xx/3xx':>12}")
+        print(f"{0:>12,} {rss_mib(server.pid):>9.1f}")
+        total, failures = 0, 0
+        while total < args.requests:
+            step = args.warmup if total == 0 else min(args.every, args.requests - total)
+            started = time.perf_counter()
+            result = drive(base, step, args.threads)
+            elapsed = time.perf_counter() - started
+            total += result["requests"]
+            failures += result["non2xx3xx"]
+            rss = rss_mib(server.pid)
+            samples.append({"requests": total, "rss_mib": round(rss, 1)})
+            rate = result["requests"] / elapsed if elapsed else 0.0
+            print(f"{total:>12,} {rss:>9.1f} {rate:>8.0f} {failures:>12}", flush=True)
+            if server.poll() is not None:
+                raise RuntimeError("the server exited")
+        first, last = samples[0], samples[-1]
+        growth = last["rss_mib"] - first["rss_mib"]
+        print(f"RSS after {first['requests']:,.0f}: {first['rss_mib']} MiB; after {last['requests']:,.0f}: "
+              f"{last['rss_mib']} MiB ({growth:+.1f} MiB); non-2xx/3xx answers: {failures}")  # fmt: skip
+        print(json.dumps({"samples": samples, "non2xx3xx": failures}))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
