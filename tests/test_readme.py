@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.harness import ServerFactory
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _walkthrough() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Walk-through: log a student in with auth_userkey (curl)", 1)[1]
-    return section.split("```sh\n", 1)[1].split("```", 1)[0]
+from tests.readme import run_walkthrough, walkthrough
 
 
 def test_userkey_walkthrough_runs_as_written(live: ServerFactory, tmp_path: Path) -> None:
-    if shutil.which("curl") is None:
-        pytest.fail("the walk-through uses curl: install Debian's curl (.ci/run does)")
     h = live()
-    script = re.sub(r"^BASE=\S+", f"BASE={h.base_url}", _walkthrough(), flags=re.MULTILINE)
-    result = subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", script],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    lines = run_walkthrough(
+        walkthrough("## Walk-through: log a student in with auth_userkey (curl)"), h.base_url, tmp_path
     )
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
     assert re.fullmatch(
         r'\{"loginurl":"'
         + re.escape(h.base_url.replace("/", "\\/"))
@@ -49,27 +28,9 @@ def test_userkey_walkthrough_runs_as_written(live: ServerFactory, tmp_path: Path
     assert lines[4:] == ['<span class="usertext" id="usertext">Ana Pérez</span>', "404"]
 
 
-def _provisioning_walkthrough() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Walk-through: provision a student (curl)", 1)[1]
-    return section.split("```sh\n", 1)[1].split("```", 1)[0]
-
-
 def test_provisioning_walkthrough_runs_as_written(live: ServerFactory, tmp_path: Path) -> None:
-    if shutil.which("curl") is None:
-        pytest.fail("the walk-through uses curl: install Debian's curl (.ci/run does)")
     h = live()
-    script = re.sub(r"^BASE=\S+", f"BASE={h.base_url}", _provisioning_walkthrough(), flags=re.MULTILINE)
-    result = subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", script],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    lines = run_walkthrough(walkthrough("## Walk-through: provision a student (curl)"), h.base_url, tmp_path)
     assert re.fullmatch(r'\[\{"id":\d+,"username":"jperez"\}\]', lines[0])
     assert lines[1:] == [
         "jperez Juan Perez",

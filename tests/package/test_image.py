@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.readme import walkthrough
 from tests.testing.helpers import free_port
 
 pytestmark = pytest.mark.image
@@ -70,9 +71,7 @@ def _container(image: str, *args: str) -> Iterator[tuple[str, str]]:
 
 
 def _first_curl() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Walk-through: log a student in with auth_userkey (curl)", 1)[1]
-    script = section.split("```sh\n", 1)[1]
+    script = walkthrough("## Walk-through: log a student in with auth_userkey (curl)")
     return script[: script.index("; echo\n") + len("; echo\n")]
 
 
