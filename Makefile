@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test lint typecheck bench check clean browser fuzz image-test redis-server
+.PHONY: run test lint typecheck bench check clean browser fuzz image-test redis-server soak
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
 browser:
@@ -71,6 +71,11 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/journal.py
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/stores.py
+
+# Memory under a long run of state-creating traffic (SOAK_REQUESTS=200000 for a shorter one).
+SOAK_REQUESTS ?= 1000000
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py --requests $(SOAK_REQUESTS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
