@@ -8,10 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
@@ -19,7 +17,7 @@ import pytest
 
 from mockserver import __version__
 from tests.harness import DEMO_TOKEN, REST
-from tests.testing.helpers import free_port
+from tests.testing.helpers import mockserver_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,36 +65,9 @@ def _run(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[st
     )
 
 
-@contextmanager
-def _serving(bin_dir: Path, cwd: Path, *args: str) -> Iterator[str]:
-    port = free_port()
+def _serving(bin_dir: Path, cwd: Path, *args: str) -> AbstractContextManager[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "HOST", "PORT")}
-    process = subprocess.Popen(
-        [str(bin_dir / "mockserver"), "serve", "--port", str(port), *args],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/__mock/ready").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                out, err = process.communicate()
-                pytest.fail(f"mockserver serve {args} did not start:\n{out}\n{err}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
+    return mockserver_process(*args, cwd=cwd, program=[str(bin_dir / "mockserver")], env=env)
 
 
 def test_version(installed: Path, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,11 +34,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def mockserver_process(*args: str, cwd: Path = ROOT) -> Iterator[str]:
-    """``mockserver serve`` in a subprocess on a free port; yields its URL once ready."""
+def mockserver_process(
+    *args: str, cwd: Path = ROOT, program: Sequence[str] = (), env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """``mockserver serve`` in a subprocess on a free port; yields its URL once ready. ``program`` is
+    the command to run (default: this interpreter's ``-m mockserver``; an installed wheel's script)."""
     port = free_port()
-    command = [sys.executable, "-m", "mockserver", "serve", "--port", str(port), *args]
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    command = [*(program or (sys.executable, "-m", "mockserver")), "serve", "--port", str(port), *args]
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
