@@ -3,7 +3,9 @@
 Lifetimes the real systems define live with their settings (``moodle.sessiontimeout``,
 ``plugins.auth_userkey.keylifetime``, ``sence.settings.pending_login_lifetime``); this block holds
 the sizes and the retention of what the real systems keep forever (a database grows, a test server
-must not). Every table applies them through ``mockserver.world.bounded.BoundedMap``.
+must not). Every table applies them through ``mockserver.world.bounded.BoundedMap``; users created at
+run time are not evicted (a user the client created must not vanish) but refused past
+``created_users`` (``mockserver.moodle.domain.users.check_created_users``).
 """
 
 from __future__ import annotations
@@ -44,4 +46,12 @@ class Limits(BaseModel):
     )
     gate_records: int = Field(
         2000, ge=1, description="Rows of the block_sence plugin table kept; past it the oldest goes."
+    )
+    created_users: int = Field(
+        10000,
+        ge=0,
+        description=(
+            "Users created at run time (core_user_create_users, auth_userkey createuser, SSO plugins) beyond "
+            "the scenario's; past it a creation fails with dml_write_exception (Moodle has no such cap)."
+        ),
     )

@@ -14,6 +14,10 @@ from mockserver.moodle.site import Site
 from mockserver.world.entities import GUEST_USER_ID, Session, User
 
 COOKIE_NAME = "MoodleSession"
+TIMED_OUT = "has_timed_out"
+"""``$SESSION->has_timed_out``: the browser brought a session the server no longer has."""
+LOGIN_ERROR = "loginerrormsg"
+"""``$SESSION->loginerrormsg``: the login page's error, kept across its redirect to itself."""
 _SESSKEY_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -52,8 +56,17 @@ class BrowserSession:
         try:
             sid = _signer(self.site).unsign(raw).decode("ascii")
         except (BadSignature, UnicodeDecodeError):
-            return None
-        return self.site.store.session(sid)
+            sid = ""
+        found = self.site.store.session(sid) if sid else None
+        if found is not None:
+            return found
+        # ``\core\session\manager::initialise_user_session()``: a cookie naming no live session (timed
+        # out, collected, or never issued) gets a new empty session marked ``has_timed_out``; the
+        # login page then says "Your session has timed out. Please log in again."
+        session = self._fresh()
+        session.data[TIMED_OUT] = True
+        self.site.store.save_session(session)
+        return session
 
     def _fresh(self) -> Session:
         self.changed = True
