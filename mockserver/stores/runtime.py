@@ -19,6 +19,7 @@ from typing import Any
 import redis
 
 from mockserver.stores.codec import dumps, loads, loads_opt, text
+from mockserver.stores.reads import KEY_READS
 from mockserver.world.entities import Session, Token, UserKey
 
 SESSION_RETENTION_S = 7 * 24 * 3600
@@ -27,11 +28,13 @@ by the domain on the times inside the record; the TTL only bounds memory (genero
 tenant clock may stand still or be moved back)."""
 
 _REPLACE = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
 local old = redis.call('SMEMBERS', KEYS[2])
 for _, value in ipairs(old) do redis.call('HDEL', KEYS[1], value) end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[1])
+return 1
 """
 
 _CONSUME = """
@@ -94,25 +97,43 @@ class RedisRuntime:
 
     # keys
     def user_key(self, value: str) -> UserKey | None:
-        return loads_opt(UserKey, self._r.hget(self._keys, value))
+        reads = KEY_READS.get()
+        if reads is None:
+            return loads_opt(UserKey, self._r.hget(self._keys, value))
+        name = self._keys + " " + value
+        if name in reads:
+            return loads_opt(UserKey, reads[name])
+        raw = reads[name] = self._r.hget(self._keys, value)
+        return loads_opt(UserKey, raw)
+
+    @staticmethod
+    def _forget_reads() -> None:
+        reads = KEY_READS.get()
+        if reads:
+            reads.clear()
 
     def user_keys(self) -> list[UserKey]:
         keys = [loads(UserKey, raw) for raw in self._r.hvals(self._keys)]
         return sorted(keys, key=lambda k: (k.userid, k.timecreated, k.value))
 
-    def replace_user_keys(self, key: UserKey) -> None:
-        self._call(self._replace, [self._keys, f"{self._key_users}{key.userid}"], [key.value, dumps(key)])
+    def replace_user_keys(self, key: UserKey) -> bool:
+        self._forget_reads()
+        keys = [self._keys, f"{self._key_users}{key.userid}"]
+        return bool(self._call(self._replace, keys, [key.value, dumps(key)]))
 
     def add_user_key(self, key: UserKey) -> None:
+        self._forget_reads()
         with self._r.pipeline() as pipe:
             pipe.hset(self._keys, key.value, dumps(key))
             pipe.sadd(f"{self._key_users}{key.userid}", key.value)
             pipe.execute()
 
     def delete_user_keys(self, userid: int) -> None:
+        self._forget_reads()
         self._call(self._delete_keys, [self._keys, f"{self._key_users}{userid}"], [])
 
     def consume_user_key(self, value: str) -> bool:
+        self._forget_reads()
         return bool(self._call(self._consume, [self._keys], [value, self._key_users]))
 
     # sessions

@@ -109,14 +109,12 @@ def create_key(site: Site, user: User, allowed_ip: str | None) -> UserKey:
     if config(site).iprestriction_on:
         iprestriction = allowed_ip or site.client_ip
     now = site.clock.time()
-    while True:
+    while True:  # core draws again while the value exists; the store checks it in the same step
         raw = f"{user.id}_{now}{secrets.token_urlsafe(30)}"
         value = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
-        if site.store.user_key(value) is None:
-            break
-    key = UserKey(value, user.id, now + key_lifetime(site), iprestriction, now)
-    site.store.replace_user_keys(key)
-    return key
+        key = UserKey(value, user.id, now + key_lifetime(site), iprestriction, now)
+        if site.store.replace_user_keys(key):
+            return key
 
 
 def get_login_url(site: Site, data: dict[str, Any]) -> str:
