@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
@@ -79,7 +79,7 @@ class SharedSite:
 
     # --- the WorldBackend of tenants ---------------------------------------------------------
 
-    def fresh_store(self, tenant: str, scenario: Scenario, now: int) -> Store:
+    def fresh_store(self, tenant: str, scenario: Scenario, now: int, clock: Callable[[], float] | None = None) -> Store:
         adopt = self._adopt.pop(tenant, None)
         if adopt is None and self._joining:
             # a server (re)joining the site takes over the running generation of the same scenario
@@ -88,16 +88,37 @@ class SharedSite:
             if meta is not None and meta["scenario"] == self.scenario_id(scenario):
                 adopt = (int(meta["gen"]), float(meta["started"]))
         if adopt is not None:
-            return self._store(tenant, adopt[0], scenario, now, adopt[1], fresh=False)
-        return self._store(tenant, int(self.r.incr(self.ns + "gen")), scenario, now, float(now), fresh=True)
+            return self._store(tenant, adopt[0], scenario, now, adopt[1], clock, fresh=False)
+        gen = int(self.r.incr(self.ns + "gen"))
+        return self._store(tenant, gen, scenario, now, float(now), clock, fresh=True)
 
-    def _store(self, tenant: str, gen: int, scenario: Scenario, now: int, started: float, *, fresh: bool) -> Store:
+    def _store(
+        self,
+        tenant: str,
+        gen: int,
+        scenario: Scenario,
+        now: int,
+        started: float,
+        clock: Callable[[], float] | None,
+        *,
+        fresh: bool,
+    ) -> Store:
         prefix = f"{self.ns}g:{tenant}:{gen}:"
         store = build_store(
             scenario,
             now,
-            runtime=RedisRuntime(self.r, prefix),
-            sence=RedisSenceStore(self.r, prefix, started),
+            clock,
+            runtime=RedisRuntime(
+                self.r, prefix, now=clock, limits=scenario.limits, sessiontimeout=scenario.moodle.sessiontimeout
+            ),
+            sence=RedisSenceStore(
+                self.r,
+                prefix,
+                started,
+                now=clock,
+                limits=scenario.limits,
+                pending_login_lifetime=scenario.sence.settings.pending_login_lifetime,
+            ),
             seed_runtime=fresh,
             store_class=SharedWorldStore,
         )
