@@ -66,6 +66,7 @@ def bench_world(directory: Path, users: int) -> tuple[Path, Path]:
     scenario = {
         "name": "bench",
         "moodle": {"auth": ["userkey"]},
+        "limits": {"userkeys": users},  # every key of the run stays live (the default keeps 2,000)
         "auth_userkey": {"mappingfield": "username", "keylifetime": 3600},
         "limits": {"userkeys": users + 1},  # every key kept (the default cap of 2000 would drop most)
         "users": [{"id": 2, "username": "admin", "siteadmin": True}]
