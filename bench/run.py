@@ -68,7 +68,6 @@ def bench_world(directory: Path, users: int) -> tuple[Path, Path]:
         "moodle": {"auth": ["userkey"]},
         "limits": {"userkeys": users},  # every key of the run stays live (the default keeps 2,000)
         "auth_userkey": {"mappingfield": "username", "keylifetime": 3600},
-        "limits": {"userkeys": users + 1},  # every key kept (the default cap of 2000 would drop most)
         "users": [{"id": 2, "username": "admin", "siteadmin": True}]
         + [
             {"username": f"student{i}", "firstname": "S", "lastname": str(i), "email": f"s{i}@example.com"}
