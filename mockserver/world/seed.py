@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
+from mockserver.world.base import World, WorldCache
 from mockserver.world.entities import (
     GUEST_USER_ID,
     SITE_COURSE_ID,
@@ -43,6 +44,92 @@ def build_store(
     """The world at ``now``; its runtime state in memory, expiring on ``clock`` (the tenant's) within
     ``scenario.limits``, or in ``runtime``/``sence`` (a shared backend), seeded with the scenario's
     tokens and keys unless ``seed_runtime`` is False (another process already seeded that shared state)."""
+    world = _WORLDS.get(scenario)
+    if world is None:
+        world = _build_world(scenario)
+        _WORLDS.put(scenario, world)
+    by_username = _Usernames(world)
+
+    services = []
+    service_ids: dict[str, int] = {}
+    for sid, sspec in enumerate(scenario.services, start=1):
+        authorised = {}
+        for entry in sspec.authorisedusers:
+            if isinstance(entry, str):
+                authorised[by_username[entry]] = AuthorisedUser(by_username[entry])
+            else:
+                uid = by_username[entry.user]
+                authorised[uid] = AuthorisedUser(uid, _timestamp(entry.validuntil), entry.iprestriction)
+        services.append(
+            Service(
+                id=sid,
+                name=sspec.name,
+                shortname=sspec.shortname,
+                enabled=sspec.enabled,
+                restrictedusers=sspec.restrictedusers,
+                requiredcapability=sspec.requiredcapability,
+                downloadfiles=sspec.downloadfiles,
+                uploadfiles=sspec.uploadfiles,
+                functions=tuple(sspec.functions),
+                authorised=authorised,
+            )
+        )
+        service_ids[sspec.name] = sid
+        if sspec.shortname:
+            service_ids.setdefault(sspec.shortname, sid)
+    tokens = [
+        Token(t.token, by_username[t.user], service_ids[t.service], _timestamp(t.validuntil), t.iprestriction, now)
+        for t in scenario.tokens
+    ]
+    categories = [Category(1, "Category 1", sortorder=10000, timemodified=now)]
+    categories = [c for c in categories if c.id not in {spec.id for spec in scenario.categories}]
+    categories += [
+        Category(c.id, c.name, c.parent, c.idnumber, c.description, c.visible, 10000 * (i + 2), c.theme, now)
+        for i, c in enumerate(scenario.categories)
+    ]
+    store = store_class(
+        (),
+        (),
+        (),
+        services,
+        tokens,  # SharedWorldStore keeps them itself (mockserver.stores.world)
+        sence=sence
+        if sence is not None
+        else SenceMemoryStore(
+            started=now,
+            now=clock,
+            limits=scenario.limits,
+            pending_login_lifetime=scenario.sence.settings.pending_login_lifetime,
+        ),
+        categories=categories,
+        runtime=runtime,
+        now=clock,
+        limits=scenario.limits,
+        sessiontimeout=scenario.moodle.sessiontimeout,
+        world=world,
+        born=now,
+    )
+    if seed_runtime:
+        for key in scenario.userkeys:
+            store.add_user_key(UserKey(key.value, by_username[key.user], key.validuntil, key.iprestriction, now))
+    return store
+
+
+_WORLDS = WorldCache()
+
+
+class _Usernames:
+    """username -> user id through the world's index (a generation never builds a map of every user)."""
+
+    def __init__(self, world: World) -> None:
+        self._world = world
+
+    def __getitem__(self, username: str) -> int:
+        return self._world.ids_with("username", username)[0]
+
+
+def _build_world(scenario: Scenario) -> World:
+    """The scenario's users, courses and enrolments (the part every tenant shares; times stamped per copy)."""
     site_lang = scenario.moodle.lang
     users = [User(GUEST_USER_ID, "guest", firstname="Guest user", lastname=" ", auth="manual", lang=site_lang)]
     next_id = max([u.id for u in scenario.users if u.id is not None] + [1]) + 1
@@ -70,8 +157,8 @@ def build_store(
                 siteadmin=spec.siteadmin,
                 capabilities=frozenset(spec.capabilities),
                 profile=dict(spec.profile),
-                timecreated=now,
-                timemodified=now,
+                timecreated=0,
+                timemodified=0,
                 timezone=spec.timezone,
                 description=spec.description,
                 firstaccess=spec.firstaccess,
@@ -113,76 +200,16 @@ def build_store(
                 format=cspec.format,
                 lang=cspec.lang,
                 enablecompletion=cspec.enablecompletion,
-                timecreated=now,
-                timemodified=now,
+                timecreated=0,
+                timemodified=0,
                 activities=tuple(Activity(a.cmid, a.name, a.modname, a.tracked) for a in cspec.activities),
                 completion=_completion(cspec),
             )
         )
     by_shortname = {c.shortname: c.id for c in courses}
-    enrolments = [_enrolment(e, by_username[e.user], by_shortname[e.course], now) for e in scenario.enrolments]
+    enrolments = [_enrolment(e, by_username[e.user], by_shortname[e.course]) for e in scenario.enrolments]
 
-    services = []
-    service_ids: dict[str, int] = {}
-    for sid, sspec in enumerate(scenario.services, start=1):
-        authorised = {}
-        for entry in sspec.authorisedusers:
-            if isinstance(entry, str):
-                authorised[by_username[entry]] = AuthorisedUser(by_username[entry])
-            else:
-                uid = by_username[entry.user]
-                authorised[uid] = AuthorisedUser(uid, _timestamp(entry.validuntil), entry.iprestriction)
-        services.append(
-            Service(
-                id=sid,
-                name=sspec.name,
-                shortname=sspec.shortname,
-                enabled=sspec.enabled,
-                restrictedusers=sspec.restrictedusers,
-                requiredcapability=sspec.requiredcapability,
-                downloadfiles=sspec.downloadfiles,
-                uploadfiles=sspec.uploadfiles,
-                functions=tuple(sspec.functions),
-                authorised=authorised,
-            )
-        )
-        service_ids[sspec.name] = sid
-        if sspec.shortname:
-            service_ids.setdefault(sspec.shortname, sid)
-    tokens = [
-        Token(t.token, by_username[t.user], service_ids[t.service], _timestamp(t.validuntil), t.iprestriction, now)
-        for t in scenario.tokens
-    ]
-    categories = [Category(1, "Category 1", sortorder=10000, timemodified=now)]
-    categories = [c for c in categories if c.id not in {spec.id for spec in scenario.categories}]
-    categories += [
-        Category(c.id, c.name, c.parent, c.idnumber, c.description, c.visible, 10000 * (i + 2), c.theme, now)
-        for i, c in enumerate(scenario.categories)
-    ]
-    store = store_class(
-        users,
-        courses,
-        enrolments,
-        services,
-        tokens,  # SharedWorldStore keeps them itself (mockserver.stores.world)
-        sence=sence
-        if sence is not None
-        else SenceMemoryStore(
-            started=now,
-            now=clock,
-            limits=scenario.limits,
-            pending_login_lifetime=scenario.sence.settings.pending_login_lifetime,
-        ),
-        categories=categories,
-        runtime=runtime,
-        now=clock,
-        limits=scenario.limits,
-        sessiontimeout=scenario.moodle.sessiontimeout,
-    )
-    if seed_runtime:
-        for key in scenario.userkeys:
-            store.add_user_key(UserKey(key.value, by_username[key.user], key.validuntil, key.iprestriction, now))
-    return store
+    return World(users, courses, enrolments)
 
 
 _CRITERION_TYPES = {"self": 1, "date": 2, "activity": 4}
@@ -195,7 +222,7 @@ def _completion(spec: CourseSpec) -> CompletionRules | None:
     return CompletionRules(criteria, 1 if spec.completion.aggregation == "all" else 2)
 
 
-def _enrolment(spec: EnrolmentSpec, userid: int, courseid: int, now: int) -> Enrolment:
+def _enrolment(spec: EnrolmentSpec, userid: int, courseid: int) -> Enrolment:
     return Enrolment(
         userid,
         courseid,
@@ -208,5 +235,4 @@ def _enrolment(spec: EnrolmentSpec, userid: int, courseid: int, now: int) -> Enr
         completed_activities=frozenset(spec.completed),
         selfcompleted=spec.selfcompleted,
         timecompleted=spec.timecompleted,
-        timecreated=now,
     )
