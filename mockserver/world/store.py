@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
-from mockserver.world.base import EMPTY, INDEXED_USER_FIELDS, World, copy_course, copy_enrolment, copy_user
+from mockserver.world.base import EMPTY, INDEXED_USER_FIELDS, World
 from mockserver.world.entities import Category, Course, Enrolment, Service, Session, Token, User, UserKey
 from mockserver.world.limits import Limits
 from mockserver.world.runtime import DEFAULT_SESSIONTIMEOUT, MemoryRuntime, RuntimeState
@@ -145,10 +145,10 @@ class MemoryStore:
     def user(self, userid: int) -> User | None:
         found = self._users.get(userid)
         if found is None:
-            base = self._world.users.get(userid)
-            if base is None:
+            found = self._world.user(userid, self._born)
+            if found is None:
                 return None
-            found = self._users[userid] = copy_user(base, self._born)
+            self._users[userid] = found
             self._index(found)
         return found
 
@@ -202,10 +202,10 @@ class MemoryStore:
     def course(self, courseid: int) -> Course | None:
         found = self._courses.get(courseid)
         if found is None:
-            base = self._world.courses.get(courseid)
-            if base is None:
+            found = self._world.course(courseid, self._born)
+            if found is None:
                 return None
-            found = self._courses[courseid] = copy_course(base, self._born)
+            self._courses[courseid] = found
         return found
 
     def course_ids(self) -> list[int]:
@@ -231,9 +231,8 @@ class MemoryStore:
         key = (userid, courseid)
         found = self._enrolments.get(key)
         if found is None and key not in self._gone:
-            base = self._world.enrolment(userid, courseid)
-            if base is not None:
-                found = copy_enrolment(base, self._born)
+            found = self._world.enrolment(userid, courseid, self._born)
+            if found is not None:
                 self._keep_enrolment(found)
         return found
 
@@ -250,7 +249,7 @@ class MemoryStore:
         self._enrolments.pop((userid, courseid), None)
         self._by_user.get(userid, {}).pop(courseid, None)
         self._by_course.get(courseid, {}).pop(userid, None)
-        if self._world.enrolment(userid, courseid) is not None:
+        if self._world.has_enrolment(userid, courseid):
             self._gone.add((userid, courseid))
 
     def category(self, categoryid: int) -> Category | None:
