@@ -10,6 +10,7 @@ serve one world; every operation that must be atomic across workers is a single 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
@@ -40,7 +41,8 @@ class Store(Protocol):
     def courses(self) -> list[Course]: ...
     def course_ids(self) -> list[int]: ...
     def enrolments_of_user(self, userid: int) -> list[Enrolment]: ...
-    def enrolments_of_course(self, courseid: int) -> list[Enrolment]: ...
+    def enrolments_of_course(self, courseid: int, limit: int | None = None) -> list[Enrolment]: ...
+    def enrolment_count(self, courseid: int) -> int: ...
     def enrolment(self, userid: int, courseid: int) -> Enrolment | None: ...
     def save_enrolment(self, enrolment: Enrolment) -> None: ...
     def delete_enrolment(self, userid: int, courseid: int) -> None: ...
@@ -217,15 +219,25 @@ class MemoryStore:
 
     def enrolments_of_user(self, userid: int) -> list[Enrolment]:
         """The user's enrolments by course id."""
-        courseids = {*self._world.by_user.get(userid, ()), *self._by_user.get(userid, ())}
+        courseids = {*self._world.courses_of(userid), *self._by_user.get(userid, ())}
         found = (self.enrolment(userid, courseid) for courseid in sorted(courseids))
         return [e for e in found if e is not None]
 
-    def enrolments_of_course(self, courseid: int) -> list[Enrolment]:
-        """The course's enrolments by user id."""
-        userids = {*self._world.by_course.get(courseid, ()), *self._by_course.get(courseid, ())}
-        found = (self.enrolment(userid, courseid) for userid in sorted(userids))
-        return [e for e in found if e is not None]
+    def enrolments_of_course(self, courseid: int, limit: int | None = None) -> list[Enrolment]:
+        """The course's enrolments by user id (the first ``limit`` of them)."""
+        found = (self.enrolment(userid, courseid) for userid in self._enrolled(courseid))
+        enrolments = (e for e in found if e is not None)
+        return list(enrolments if limit is None else islice(enrolments, limit))
+
+    def enrolment_count(self, courseid: int) -> int:
+        """How many enrolments the course has (none of them read)."""
+        return len(self._enrolled(courseid))
+
+    def _enrolled(self, courseid: int) -> list[int]:
+        userids = {*self._world.users_of(courseid), *self._by_course.get(courseid, ())}
+        if self._gone:
+            userids.difference_update(u for u in list(userids) if (u, courseid) in self._gone)
+        return sorted(userids)
 
     def enrolment(self, userid: int, courseid: int) -> Enrolment | None:
         key = (userid, courseid)
