@@ -11,7 +11,7 @@ from mockserver.moodle.errors import InvalidParameterException
 from mockserver.moodle.site import Site
 from mockserver.moodle.webservice.description import DEFAULT, OPTIONAL, Multiple, Single, Value
 from mockserver.moodle.webservice.registry import Call, ExternalFunction
-from mockserver.moodle.webservice.structures import warnings_structure
+from mockserver.moodle.webservice.structures import external_file, warnings_structure
 from mockserver.world.entities import SITE_COURSE_ID, Course
 
 FIELDS = ("", "id", "ids", "shortname", "idnumber", "category")
@@ -133,21 +133,6 @@ def execute(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     return {"courses": [_course(call, c) for c in visible], "warnings": warnings}
 
 
-def _file() -> Single:
-    return Single(
-        {
-            "filename": Value("file", "File name.", OPTIONAL),
-            "filepath": Value("path", "File path.", OPTIONAL),
-            "filesize": Value("int", "File size.", OPTIONAL),
-            "fileurl": Value("url", "Downloadable file url.", OPTIONAL),
-            "timemodified": Value("int", "Time modified.", OPTIONAL),
-            "mimetype": Value("raw", "File mime type.", OPTIONAL),
-            "isexternalfile": Value("bool", "Whether is an external file.", OPTIONAL),
-            "repositorytype": Value("plugin", "The repository type for external files.", OPTIONAL),
-        }
-    )
-
-
 def _name_value(name_type: str) -> Single:
     return Single({"name": Value(name_type, "name"), "value": Value("raw", "value")})
 
@@ -163,8 +148,8 @@ COURSE = Single(
         "sortorder": Value("int", "Sort order in the category", OPTIONAL),
         "summary": Value("raw", "summary"),
         "summaryformat": Value("int", "summary format"),
-        "summaryfiles": Multiple(_file(), "summary files in the summary field", OPTIONAL),
-        "overviewfiles": Multiple(_file(), "additional overview files attached to this course"),
+        "summaryfiles": Multiple(external_file(), "summary files in the summary field", OPTIONAL),
+        "overviewfiles": Multiple(external_file(), "additional overview files attached to this course"),
         "showactivitydates": Value("bool", "Whether the activity dates are shown or not", allownull=True),
         "showcompletionconditions": Value(
             "bool", "Whether the activity completion conditions are shown or not", allownull=True

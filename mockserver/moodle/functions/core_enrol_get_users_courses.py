@@ -15,6 +15,7 @@ from mockserver.moodle.domain.enrolments import (
 from mockserver.moodle.site import Site
 from mockserver.moodle.webservice.description import DEFAULT, OPTIONAL, Multiple, Single, Value
 from mockserver.moodle.webservice.registry import Call, ExternalFunction
+from mockserver.moodle.webservice.structures import external_file
 from mockserver.world.entities import Course
 
 
@@ -122,18 +123,7 @@ COURSE_KEYS: dict[str, Value | Single | Multiple] = {
     "isfavourite": Value("bool", "If the user marked this course a favourite.", OPTIONAL),
     "hidden": Value("bool", "If the user hide the course from the dashboard.", OPTIONAL),
     "overviewfiles": Multiple(
-        Single(
-            {
-                "filename": Value("file", "File name.", OPTIONAL),
-                "filepath": Value("path", "File path.", OPTIONAL),
-                "filesize": Value("int", "File size.", OPTIONAL),
-                "fileurl": Value("url", "Downloadable file url.", OPTIONAL),
-                "timemodified": Value("int", "Time modified.", OPTIONAL),
-                "mimetype": Value("raw", "File mime type.", OPTIONAL),
-                "isexternalfile": Value("bool", "Whether is an external file.", OPTIONAL),
-                "repositorytype": Value("plugin", "The repository type for external files.", OPTIONAL),
-            }
-        ),
+        external_file(),
         "Overview files attached to this course.",
         OPTIONAL,
     ),

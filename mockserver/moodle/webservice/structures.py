@@ -25,6 +25,22 @@ def warnings_structure() -> Multiple:
     )
 
 
+def external_file() -> Single:
+    """One file of ``external_files`` (4.1): the entries of ``summaryfiles`` and ``overviewfiles``."""
+    return Single(
+        {
+            "filename": Value("file", "File name.", OPTIONAL),
+            "filepath": Value("path", "File path.", OPTIONAL),
+            "filesize": Value("int", "File size.", OPTIONAL),
+            "fileurl": Value("url", "Downloadable file url.", OPTIONAL),
+            "timemodified": Value("int", "Time modified.", OPTIONAL),
+            "mimetype": Value("raw", "File mime type.", OPTIONAL),
+            "isexternalfile": Value("bool", "Whether is an external file.", OPTIONAL),
+            "repositorytype": Value("plugin", "The repository type for external files.", OPTIONAL),
+        }
+    )
+
+
 def user_description_keys() -> dict[str, Value | Single | Multiple]:
     """``core_user_external::user_description()`` (4.1), in its key order."""
     return {
