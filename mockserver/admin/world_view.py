@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Page:
-    """``offset``/``limit`` of the listed collections (the courses' enrolments: ``limit`` rows in all)."""
+    """``offset``/``limit`` of the listed collections (each course's enrolments: the first ``limit``)."""
 
     offset: int = 0
     limit: int = PAGE_SIZE
@@ -87,15 +87,12 @@ def _enrolment_row(tenant: Tenant, enrolment: Enrolment) -> dict[str, Any]:
 
 
 def courses_view(tenant: Tenant, page: Page = Page()) -> list[dict[str, Any]]:
-    """Every stored course column, with its enrolments (user, role, status, dates, completion) and
-    their count (``enrolled_total``); one page of courses, listing at most the page's limit of
-    enrolments in all (course by course)."""
+    """Every stored course column, with its enrolments (user, role, status, dates, completion) up
+    to the page's limit, and their count (``enrolled_total``); one page of courses."""
     result = []
-    room = page.limit  # enrolment rows left on this page: a page costs ``limit`` rows, not the world
     for course in (c for c in map(tenant.store.course, page.of(tenant.store.course_ids())) if c is not None):
         row = dataclasses.asdict(course)
-        enrolments = tenant.store.enrolments_of_course(course.id, room) if room else []
-        room -= len(enrolments)
+        enrolments = tenant.store.enrolments_of_course(course.id, page.limit)
         row["enrolled"] = [_enrolment_row(tenant, e) for e in enrolments]
         row["enrolled_total"] = tenant.store.enrolment_count(course.id)
         result.append(row)
