@@ -66,6 +66,7 @@ def bench_world(directory: Path, users: int) -> tuple[Path, Path]:
     scenario = {
         "name": "bench",
         "moodle": {"auth": ["userkey"]},
+        "limits": {"userkeys": users},  # every key of the run stays live (the default keeps 2,000)
         "auth_userkey": {"mappingfield": "username", "keylifetime": 3600},
         "users": [{"id": 2, "username": "admin", "siteadmin": True}]
         + [

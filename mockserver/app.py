@@ -7,7 +7,8 @@ The ASGI stack, outside in::
       AdminMount: /__mock/... -> admin API and dashboard (mockserver.admin)
         TenantDispatch: /t/<name>/... -> the tenant, its prefix in root_path
           Instrument: journal + faults of that tenant
-            Starlette: Moodle and SENCE routes
+            FastRoutes: fixed paths straight to their endpoint (mockserver.fastroute)
+              Starlette: Moodle and SENCE routes
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from mockserver.admin.state import AdminState
 from mockserver.admin.watch import Watcher
 from mockserver.config import ServerConfig
 from mockserver.edge import MergeSlashes
+from mockserver.fastroute import FastRoutes
 from mockserver.routes import all_routes
 from mockserver.tenancy import TenantDispatch
 from mockserver.world.loader import LoadedScenario, load_scenario, load_scenario_text
@@ -69,7 +71,7 @@ class MockServerApp:
         self.starlette.state.config = config
         self.starlette.state.tenants = self.tenants
         self.admin_app = build_admin_app(self.admin)
-        dispatch = TenantDispatch(self.instrumented(self.starlette), self.tenants)
+        dispatch = TenantDispatch(self.instrumented(FastRoutes(self.starlette)), self.tenants)
         self.asgi: ASGIApp = MergeSlashes(AdminMount(self.admin_app, dispatch, ADMIN_PREFIX))
         if config.access_log:
             self.asgi = AccessLog(self.asgi)

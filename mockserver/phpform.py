@@ -28,6 +28,7 @@ MAX_INPUT_VARS = 1000
 MAX_INPUT_NESTING_LEVEL = 64
 _INT_KEY = re.compile(r"(?:0|-?[1-9][0-9]*)")
 _INT_KEY_MAX = 2**63 - 1
+_INT_FIRST = frozenset("-0123456789")
 
 
 def _decode(raw: bytes) -> str:
@@ -38,6 +39,8 @@ def _decode(raw: bytes) -> str:
 
 def is_int_key(key: str) -> bool:
     """Whether PHP stores this array key as an integer (``ZEND_HANDLE_NUMERIC_STR``)."""
+    if key[:1] not in _INT_FIRST:  # most keys are names: no need for the expression
+        return False
     return bool(_INT_KEY.fullmatch(key)) and -_INT_KEY_MAX - 1 <= int(key) <= _INT_KEY_MAX
 
 
@@ -97,9 +100,10 @@ def _assign(target: PhpArray, base: str, subkeys: Sequence[str | None], value: s
     node[key] = value
 
 
-@lru_cache(maxsize=4096)
-def _split_name_cached(name: str) -> tuple[str, tuple[str | None, ...] | None] | None:
-    """``_split_name`` memoised: clients send the same few parameter names over and over."""
+Split = tuple[str, tuple[str | None, ...] | None] | None
+
+
+def _frozen_split(name: str) -> Split:
     split = _split_name(name)
     if split is None:
         return None
@@ -107,9 +111,37 @@ def _split_name_cached(name: str) -> tuple[str, tuple[str | None, ...] | None] |
     return base, None if subkeys is None else tuple(subkeys)
 
 
+_split_name_cached = lru_cache(maxsize=4096)(_frozen_split)
+"""``_split_name`` memoised: clients send the same few parameter names over and over."""
+
+
+def _split(name: str) -> Split:
+    return _split_name_cached(name) if len(name) <= 256 else _frozen_split(name)
+
+
 def register(target: PhpArray, name: str, value: str) -> None:
     """``php_register_variable_ex``: store one decoded (name, value) pair."""
-    split = _split_name_cached(name) if len(name) <= 256 else _split_name(name)
+    _store(target, _split(name), value)
+
+
+_RAW_NAMES: dict[bytes, Split] = {}
+"""Raw (still encoded) name -> its split, so that the names clients send over and over are decoded
+and split once; at most ``_RAW_NAMES_MAX`` names of at most 256 bytes, then none are added."""
+_RAW_NAMES_MAX = 4096
+
+
+def _split_raw(raw: bytes) -> Split:
+    try:
+        return _RAW_NAMES[raw]
+    except KeyError:
+        pass
+    split = _split(_decode(raw))
+    if len(raw) <= 256 and len(_RAW_NAMES) < _RAW_NAMES_MAX:
+        _RAW_NAMES[raw] = split
+    return split
+
+
+def _store(target: PhpArray, split: Split, value: str) -> None:
     if split is None:
         return
     base, subkeys = split
@@ -137,7 +169,7 @@ def parse(query: bytes | str) -> PhpArray:
         if count > MAX_INPUT_VARS:
             break
         name_raw, _, value_raw = pair.partition(b"=")
-        register(result, _decode(name_raw), _decode(value_raw))
+        _store(result, _split_raw(name_raw), _decode(value_raw))
     return result
 
 

@@ -142,7 +142,9 @@ class RequestFacts:
         found: dict[str, str] = {}
         for raw in (self._raw_query, self._raw_form):
             for name, value in _SECRETS.findall(raw) if raw else ():
-                found[name.decode()] = unquote_plus(value.decode("utf-8", "surrogateescape"))  # looked up, never shown
+                text = value.decode("utf-8", "surrogateescape")
+                # looked up, never shown; unquote_plus changes nothing without % or +
+                found[name.decode()] = unquote_plus(text) if b"%" in value or b"+" in value else text
         return found
 
 

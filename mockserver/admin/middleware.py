@@ -26,6 +26,7 @@ from mockserver.admin.inject import ConnectionClosedByFault, perform
 from mockserver.admin.journal import EXCERPT_BYTES, JournalEntry, ResponseFacts
 from mockserver.admin.matching import RequestFacts
 from mockserver.admin.state import AdminState
+from mockserver.moodle.webservice.request import BODY_KEY
 from mockserver.world.tenant import Tenant
 
 MAX_KEPT_BODY = 256 * 1024
@@ -81,6 +82,8 @@ class Instrument:
         form: dict[str, str] | None = None
         if method == "POST":
             body, receive = await buffer_body(receive, self.state.config.max_body_bytes)
+            if body is not None:
+                scope[BODY_KEY] = body  # read whole: the app takes it from here instead of the replay
             if body:
                 kind = content_type(scope)
                 if kind == FORM:

@@ -14,7 +14,7 @@ Call = Literal["token", "connect", "user", "login", "logout", "settings", "index
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class DrupalUserSpec(_Spec):

@@ -9,6 +9,7 @@ anything else (hostnames, junk) never matches.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from starlette.requests import Request
 
@@ -17,6 +18,7 @@ _IPV4_RE = re.compile(r"^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$
 _IPV6_RE = re.compile(r"^([0-9a-f]{1,4})(:[0-9a-f]{1,4})*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
 def cleanremoteaddr(addr: str) -> str | None:
     """Normalise an IPv4 (``010.1.1.1`` → ``10.1.1.1``) or IPv6 address; None when invalid."""
     addr = addr.strip(_PHP_TRIM)

@@ -33,6 +33,8 @@ def float_to_string(value: float) -> str:
 
 def to_string(value: Any) -> str:
     """PHP string conversion of a scalar (arrays become ``Array``)."""
+    if type(value) is str:  # the usual case, answered first
+        return value
     if value is None or value is False:
         return ""
     if value is True:

@@ -81,6 +81,12 @@ def _cleaner(wwwroot: str, extended_username_chars: bool) -> ParamCleaner:
     )
 
 
+@lru_cache(maxsize=16)
+def _debug_settings(level: str, display: bool) -> DebugSettings:
+    """One object per setting pair (never changed once made: nothing assigns to its fields)."""
+    return DebugSettings(DebugLevel(level), display)
+
+
 def tenant_of(request: Request) -> Tenant:
     tenant: Tenant = request.scope["state"]["tenant"]
     return tenant
@@ -129,7 +135,7 @@ class Site:
 
     @cached
     def debug(self) -> DebugSettings:
-        return DebugSettings(DebugLevel(self.cfg.debug), self.cfg.debugdisplay)
+        return _debug_settings(self.cfg.debug, self.cfg.debugdisplay)
 
     def auth_enabled(self, plugin: str) -> bool:
         return plugin in ("manual", "nologin") or plugin in self.cfg.auth

@@ -19,7 +19,7 @@ from mockserver.sence.glosas import ALL_CODES, Manual
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _valid_rut(value: str) -> str:

@@ -16,7 +16,7 @@ DAY = 86400
 class Limits(BaseModel):
     """Per-tenant caps and retention of the tables that grow with traffic (docs/scenarios.md#limits)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     sessions: int = Field(
         2000,

@@ -21,7 +21,7 @@ from mockserver.world.limits import Limits
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _token_format(value: str) -> str:

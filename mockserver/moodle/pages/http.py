@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from mockserver.moodle.errors import MoodleException
 from mockserver.moodle.lang import INSTALLED_LANGUAGES, get_string, string_exists
@@ -16,6 +17,7 @@ from mockserver.moodle.site import Site
 from mockserver.templating import html
 
 
+@lru_cache(maxsize=1024)
 def absolutize(url: str, wwwroot: str, script: str) -> str:
     """``redirect()``'s URL handling (4.1): relative targets made absolute, then sanitised.
 
@@ -87,24 +89,50 @@ _REDIRECT_PAGE = (
 )
 
 
+_BARE_AMP = re.compile(r"&(?![a-zA-Z0-9#]{1,8};)")
+
+
 def encode_url_for_html(url: str) -> str:
     """``redirect()``'s ``$encodedurl``: bare ``&`` become ``&amp;`` (entities are kept)."""
-    encoded = re.sub(r"&(?![a-zA-Z0-9#]{1,8};)", "&amp;", url)
+    encoded = _BARE_AMP.sub("&amp;", url)
     return encoded.replace("<", "%3C").replace(">", "%3E")
+
+
+class RedirectResponse(Response):
+    """``HTMLResponse(body, 303, headers={"Location": target, "X-Redirect-By": "Moodle"})``, the
+    same headers in the same order, built without Starlette's generic header handling."""
+
+    def __init__(self, body: str, location: str) -> None:
+        self.status_code = 303
+        self.background = None
+        self.body = body.encode("utf-8")
+        self.raw_headers = [
+            (b"location", location.encode("latin-1")),
+            (b"x-redirect-by", b"Moodle"),
+            (b"content-length", str(len(self.body)).encode("latin-1")),
+            (b"content-type", b"text/html; charset=utf-8"),
+        ]
 
 
 def redirect(site: Site, browser: BrowserSession | None, url: str) -> Response:
     target = absolute_redirect_url(site, url)
     lang = page_lang(site, browser)
-    body = _REDIRECT_PAGE.format(
-        lang=lang,
-        title=get_string("redirect", "moodle", lang=lang),
-        message=get_string("pageshouldredirect", "moodle", lang=lang),
-        href=encode_url_for_html(target),
-        cont=get_string("continue", "moodle", lang=lang),
-    )
-    response = HTMLResponse(body, status_code=303, headers={"Location": target, "X-Redirect-By": "Moodle"})
+    before, after = _redirect_page(lang)
+    response = RedirectResponse(before + encode_url_for_html(target) + after, target)
     return browser.apply_cookie(response) if browser is not None else response
+
+
+@lru_cache(maxsize=64)
+def _redirect_page(lang: str) -> tuple[str, str]:
+    """The redirect page of ``lang`` before and after its link (the strings are fixed per language)."""
+    head, tail = _REDIRECT_PAGE.split("{href}")
+    strings = {
+        "lang": lang,
+        "title": get_string("redirect", "moodle", lang=lang),
+        "message": get_string("pageshouldredirect", "moodle", lang=lang),
+        "cont": get_string("continue", "moodle", lang=lang),
+    }
+    return head.format(**strings), tail.format(**strings)
 
 
 def exception_info(site: Site, error: MoodleException, lang: str) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import string
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, Signer
@@ -17,13 +18,36 @@ COOKIE_NAME = "MoodleSession"
 _SESSKEY_ALPHABET = string.ascii_letters + string.digits
 
 
+class _Signer(Signer):
+    """itsdangerous' ``Signer`` (same signatures) that derives its key once, not on every call."""
+
+    def __init__(self, secret_key: str, salt: str) -> None:
+        super().__init__(secret_key, salt=salt)
+        self._derived: dict[str | bytes | None, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        derived = self._derived.get(secret_key)
+        if derived is None:
+            derived = self._derived[secret_key] = super().derive_key(secret_key)
+        return derived
+
+
+@lru_cache(maxsize=256)
+def _tenant_signer(secret_key: str, tenant: str) -> Signer:
+    return _Signer(secret_key, salt=f"MoodleSession:{tenant}")
+
+
 def _signer(site: Site) -> Signer:
-    return Signer(site.config.secret_key, salt=f"MoodleSession:{site.tenant.name}")
+    return _tenant_signer(site.config.secret_key, site.tenant.name)
+
+
+# byte -> alphabet[byte % 62], for bytes.translate
+_SESSKEY_TABLE = bytes(ord(_SESSKEY_ALPHABET[byte % len(_SESSKEY_ALPHABET)]) for byte in range(256))
 
 
 def new_sesskey() -> str:
     """Ten random alphanumerics, like Moodle's ``random_string(10)``."""
-    return "".join(_SESSKEY_ALPHABET[byte % len(_SESSKEY_ALPHABET)] for byte in os.urandom(10))
+    return os.urandom(10).translate(_SESSKEY_TABLE).decode("ascii")
 
 
 class BrowserSession:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class PluginSettings(BaseModel):
     """A plugin's settings (``config_plugins`` rows) plus the emulator's version switches."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class InstallableSettings(PluginSettings):

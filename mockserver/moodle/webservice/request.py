@@ -9,9 +9,15 @@ from starlette.requests import Request
 
 from mockserver import phpform
 
+BODY_KEY = "mockserver.body"
+"""Scope key of a request body already read whole (the journal's middleware buffers it first)."""
+
 
 async def read_body(request: Request, limit: int) -> bytes | None:
     """The body, or None when it is larger than ``limit`` (PHP then discards POST data)."""
+    buffered: bytes | None = request.scope.get(BODY_KEY)
+    if buffered is not None:
+        return buffered if len(buffered) <= limit else None
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -22,10 +28,13 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+_MEDIA_END = re.compile(r"[;, ]")
+
+
 def _media_type(request: Request) -> str:
     """The content type as SAPI matches it: lower-cased, up to the first ``;``, ``,`` or space."""
     raw = request.headers.get("content-type", "").lstrip(" ")
-    return re.split(r"[;, ]", raw, maxsplit=1)[0].lower()
+    return _MEDIA_END.split(raw, maxsplit=1)[0].lower()
 
 
 async def post_params(request: Request, limit: int) -> dict[str, Any]:

@@ -25,7 +25,9 @@ from mockserver.phpform import array_merge
 from mockserver.world.entities import GUEST_USER_ID, Service, Token, User
 
 FUNCTIONS = registry()
-_SETTINGS = (("raw", "bool"), ("fileurl", "bool"), ("filter", "bool"), ("lang", "lang"), ("timezone", "timezone"))
+_SETTING_TYPES = (("raw", "bool"), ("fileurl", "bool"), ("filter", "bool"), ("lang", "lang"), ("timezone", "timezone"))
+_SETTINGS = tuple((name, f"moodlewssetting{name}", param_type) for name, param_type in _SETTING_TYPES)
+_SETTING_KEYS = frozenset(key for _, key, _ in _SETTINGS)
 
 ACCESS_NOT_ALLOWED = """Access to the function {name}() is not allowed.
                      There could be multiple reasons for this:
@@ -53,9 +55,10 @@ class WsSettings:
 
     @classmethod
     def pop(cls, site: Site, get: dict[str, Any], post: dict[str, Any]) -> WsSettings:
+        if not (_SETTING_KEYS & get.keys() or _SETTING_KEYS & post.keys()):
+            return _DEFAULT_SETTINGS  # the usual call: no setting sent
         values: dict[str, Any] = {}
-        for name, param_type in _SETTINGS:
-            key = f"moodlewssetting{name}"
+        for name, key, param_type in _SETTINGS:
             # optional_param(): POST wins over GET; then the setting leaves both arrays.
             value = post[key] if key in post else get.get(key)
             get.pop(key, None)
@@ -64,6 +67,9 @@ class WsSettings:
                 cleaned = site.cleaner.clean(value, param_type)
                 values[name] = bool(cleaned) if param_type == "bool" else str(cleaned)
         return cls(**values)
+
+
+_DEFAULT_SETTINGS = WsSettings()
 
 
 class RestCall:

@@ -35,6 +35,17 @@ def _php_type(value: Any) -> str:
     return "string"
 
 
+def _is_array(value: Any) -> bool:
+    """A PHP array (``is_array``): the form decoder's dicts, lists, tuples; strings answered first,
+    as most values are strings and the ``Mapping`` check is an ABC lookup."""
+    kind = type(value)
+    if kind is str:
+        return False
+    if kind is dict:
+        return True
+    return isinstance(value, (Mapping, list, tuple))
+
+
 class _ValueError(Exception):
     """``validate_param`` refused the value (carries nothing: the caller knows the debuginfo)."""
 
@@ -45,7 +56,7 @@ def validate_param(cleaner: ParamCleaner, value: Any, description: Value) -> Any
         if description.allownull:
             return None
         raise _ValueError
-    if isinstance(value, (Mapping, list, tuple)):
+    if _is_array(value):
         raise _ValueError
     if description.type == "float":
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -89,23 +100,25 @@ class ParameterValidator:
         return self._multiple(description, params)
 
     def _scalar(self, description: Value, value: Any) -> Any:
-        if isinstance(value, (Mapping, list, tuple)):
+        if _is_array(value):
             raise InvalidParameterException("Scalar type expected, array or object received.")
         if description.type == "bool" and _is_bool_like(value):
             return bool(int(value))
-        debuginfo = (
-            f'Invalid external api parameter: the value is "{to_string(value)}", '
-            f'the server was expecting "{description.type}" type'
-        )
         try:
             return validate_param(self.cleaner, value, description)
         except _ValueError:
-            raise InvalidParameterException(debuginfo) from None
+            raise InvalidParameterException(
+                f'Invalid external api parameter: the value is "{to_string(value)}", '
+                f'the server was expecting "{description.type}" type'
+            ) from None
 
     def _single(self, description: Single, params: Any) -> dict[str, Any]:
-        if not isinstance(params, (Mapping, list, tuple)):
+        if not _is_array(params):
             raise InvalidParameterException(f"Only arrays accepted. The bad value is: '{print_r(params)}'")
-        remaining = dict(params) if isinstance(params, Mapping) else {str(i): v for i, v in enumerate(params)}
+        if type(params) is dict or isinstance(params, Mapping):
+            remaining = dict(params)
+        else:
+            remaining = {str(i): v for i, v in enumerate(params)}
         result: dict[str, Any] = {}
         for key, sub in description.keys.items():
             if key not in remaining:
@@ -127,7 +140,7 @@ class ParameterValidator:
         return result
 
     def _multiple(self, description: Multiple, params: Any) -> list[Any]:
-        if not isinstance(params, (Mapping, list, tuple)):
+        if not _is_array(params):
             raise InvalidParameterException(f"Only arrays accepted. The bad value is: '{print_r(params)}'")
         items = params.values() if isinstance(params, Mapping) else params
         return [self.validate(description.content, item) for item in items]
@@ -151,13 +164,13 @@ class ReturnCleaner:
             return self._scalar(description, value)
         if isinstance(description, Single):
             return self._single(description, value)
-        if not isinstance(value, (Mapping, list, tuple)):
+        if not _is_array(value):
             raise InvalidResponseException(f"Only arrays accepted. The bad value is: '{print_r(value)}'")
         items = value.values() if isinstance(value, Mapping) else value
         return [self.clean(description.content, item) for item in items]
 
     def _scalar(self, description: Value, value: Any) -> Any:
-        if isinstance(value, (Mapping, list, tuple)):
+        if _is_array(value):
             raise InvalidResponseException("Scalar type expected, array or object received.")
         if description.type == "bool" and _is_bool_like(value):
             return bool(int(value))
@@ -173,9 +186,9 @@ class ReturnCleaner:
         return cleaned
 
     def _single(self, description: Single, value: Any) -> dict[str, Any]:
-        if not isinstance(value, (Mapping, list, tuple)):
+        if not _is_array(value):
             raise InvalidResponseException(f"Only arrays/objects accepted. The bad value is: '{print_r(value)}'")
-        data = value if isinstance(value, Mapping) else {str(i): v for i, v in enumerate(value)}
+        data = value if type(value) is dict or isinstance(value, Mapping) else {str(i): v for i, v in enumerate(value)}
         result: dict[str, Any] = {}
         for key, sub in description.keys.items():
             if key not in data:

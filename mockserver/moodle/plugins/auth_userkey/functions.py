@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from mockserver.moodle.errors import RequiredCapabilityException, WebserviceAccessException
@@ -20,15 +21,19 @@ _MAPPING_KEYS = {
 
 
 def parameters(site: Site) -> Single:
-    """The ``user`` structure is rebuilt from the current settings on every request."""
+    """The ``user`` structure follows the current settings (built once per combination)."""
     settings = config(site)
-    field = mapping_field(site)
+    return _parameters(mapping_field(site), settings.iprestriction_on, settings.createuser or settings.updateuser)
+
+
+@lru_cache(maxsize=64)
+def _parameters(field: str, iprestriction_on: bool, provisions: bool) -> Single:
     keys: dict[str, Any] = {}
     if field in _MAPPING_KEYS:
         keys[field] = _MAPPING_KEYS[field]
-    if settings.iprestriction_on:
+    if iprestriction_on:
         keys["ip"] = Value("host", "User IP address")
-    if settings.createuser or settings.updateuser:
+    if provisions:
         keys["firstname"] = Value("notags", "The first name(s) of the user", OPTIONAL)
         keys["lastname"] = Value("notags", "The family name of the user", OPTIONAL)
         if field != "email":

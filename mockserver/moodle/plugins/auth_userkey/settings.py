@@ -63,6 +63,7 @@ LEGACY_PATHS = (("auth_userkey",),)
 
 def config(site: Site) -> AuthUserkeySettings:
     """The plugin's ``$this->config`` for this site."""
-    value = site.scenario.plugin_settings("auth_userkey")
-    assert isinstance(value, AuthUserkeySettings)
+    value = site.scenario.plugins.auth_userkey  # type: ignore[attr-defined]  # a field made by create_model
+    if type(value) is not AuthUserkeySettings:  # cheaper than isinstance on a pydantic class, called per check
+        assert isinstance(value, AuthUserkeySettings)
     return value
