@@ -120,7 +120,7 @@ class SharedWorldStore(MemoryStore):
         """Start sharing changes; ``first``: this process seeded the generation (sets the id counter)."""
         self.log = log
         if first:
-            log.start_ids(max((u.id for u in self.users()), default=1))
+            log.start_ids(MemoryStore.next_user_id(self) - 1)  # the highest id, without copying every user
         self.pull()
 
     def pull(self) -> None:
