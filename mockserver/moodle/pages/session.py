@@ -103,8 +103,9 @@ class BrowserSession:
     def save(self) -> None:
         self.site.store.save_session(self.session)
 
-    def login(self, user: User) -> None:
-        """``complete_user_login``: new session id and sesskey, login times and IP updated."""
+    def login(self, user: User, *, save: bool = True) -> None:
+        """``complete_user_login``: new session id and sesskey, login times and IP updated
+        (``save=False``: the caller adds to the session and saves it, one write instead of two)."""
         old = self._session
         if old is not None:
             self.site.store.delete_session(old.sid)
@@ -115,7 +116,8 @@ class BrowserSession:
         user.lastlogin, user.currentlogin = user.currentlogin, now
         user.lastip = self.site.client_ip or ""
         self.site.store.save_user(user)
-        self.site.store.save_session(self.session)
+        if save:
+            self.site.store.save_session(self.session)
         self.changed = True
 
     def logout(self) -> None:
