@@ -90,12 +90,15 @@ def wrk(
     env: dict[str, str] | None = None,
     prefix: Sequence[str] = (),
     pid: int | None = None,
+    headers: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One wrk run (one thread): requests, req/s, p50, p99, the count of non-2xx/3xx answers and,
     given the server's ``pid``, its CPU microseconds per request."""
     command = [*prefix, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url]
     if script is not None:
         command[len(prefix) + 1 : len(prefix) + 1] = ["-s", str(script)]
+    for header in headers:
+        command[len(prefix) + 1 : len(prefix) + 1] = ["-H", header]
     cpu_before = cpu_seconds(pid) if pid else 0.0
     output = subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True

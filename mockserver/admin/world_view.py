@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from mockserver.admin.masking import shorten
 from mockserver.world.clock import Clock
-from mockserver.world.entities import Enrolment
+from mockserver.world.entities import Enrolment, User
 from mockserver.world.tenant import Tenant
 
 PAGE_SIZE = 1000
@@ -51,10 +51,16 @@ def clock_view(clock: Clock) -> dict[str, Any]:
 _HIDDEN_USER_FIELDS = ("password", "capabilities", "profile", "preferences")
 
 
+def _users_on(tenant: Tenant, page: Page) -> list[User]:
+    """The page's users (looked up by id: a page costs a page, whatever the world's size)."""
+    found = (tenant.store.user(uid) for uid in page.of(tenant.store.user_ids()))
+    return [u for u in found if u is not None]
+
+
 def users_view(tenant: Tenant, page: Page = Page()) -> list[dict[str, Any]]:
     """Every stored user column but the password (capabilities as a sorted list), one page."""
     result = []
-    for user in page.of(tenant.store.users()):
+    for user in _users_on(tenant, page):
         row = {f.name: getattr(user, f.name) for f in dataclasses.fields(user) if f.name not in _HIDDEN_USER_FIELDS}
         row["fullname"] = user.fullname
         row["capabilities"] = sorted(user.capabilities)
@@ -84,11 +90,11 @@ def courses_view(tenant: Tenant, page: Page = Page()) -> list[dict[str, Any]]:
     """Every stored course column, with its enrolments (user, role, status, dates, completion) up
     to the page's limit, and their count (``enrolled_total``); one page of courses."""
     result = []
-    for course in page.of(tenant.store.courses()):
+    for course in (c for c in map(tenant.store.course, page.of(tenant.store.course_ids())) if c is not None):
         row = dataclasses.asdict(course)
-        enrolments = tenant.store.enrolments_of_course(course.id)
-        row["enrolled"] = [_enrolment_row(tenant, e) for e in enrolments[: page.limit]]
-        row["enrolled_total"] = len(enrolments)
+        enrolments = tenant.store.enrolments_of_course(course.id, page.limit)
+        row["enrolled"] = [_enrolment_row(tenant, e) for e in enrolments]
+        row["enrolled_total"] = tenant.store.enrolment_count(course.id)
         result.append(row)
     return result
 
@@ -137,7 +143,7 @@ def keys_view(tenant: Tenant, *, live_only: bool = False, page: Page | None = No
 def sessions_view(tenant: Tenant, page: Page = Page()) -> list[dict[str, Any]]:
     """The browser sessions of the users on the page."""
     result = []
-    for user in page.of(tenant.store.users()):
+    for user in _users_on(tenant, page):
         for session in tenant.store.sessions_of_user(user.id):
             result.append({"user": user.username, "sid": shorten(session.sid), "data": _plain(session.data)})
     return result
@@ -209,7 +215,11 @@ def world_view(tenant: Tenant, page: Page = Page()) -> dict[str, Any]:
         "page": {
             "offset": page.offset,
             "limit": page.limit,
-            "total": {"users": len(store.users()), "courses": len(store.courses()), "keys": len(store.user_keys())},
+            "total": {
+                "users": len(store.user_ids()),
+                "courses": len(store.course_ids()),
+                "keys": len(store.user_keys()),
+            },
         },
         "users": users_view(tenant, page),
         "courses": courses_view(tenant, page),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 
 from mockserver.sence.consistency import check_sence
 from mockserver.world.spec import Scenario
 
 Loc = tuple[str | int, ...]
+_USERNAME, _ID, _USER, _COURSE, _COMPLETED = map(attrgetter, ("username", "id", "user", "course", "completed"))
 
 
 def check_references(scenario: Scenario) -> list[tuple[Loc, str]]:
@@ -17,9 +19,12 @@ def check_references(scenario: Scenario) -> list[tuple[Loc, str]]:
     def problem(key: str, message: str) -> None:
         problems.append((tuple(int(p) if p.isdigit() else p for p in key.split(".")), message))
 
-    usernames = Counter(u.username for u in scenario.users)
-    user_ids = Counter(u.id for u in scenario.users if u.id is not None)
-    for i, user in enumerate(scenario.users):
+    # The per-item loops over the large lists run only when a cheap whole-list check (C-level
+    # passes) says some item is wrong: a world of 300,000 items is checked in a few passes.
+    usernames = Counter(map(_USERNAME, scenario.users))
+    user_ids = Counter(uid for uid in map(_ID, scenario.users) if uid is not None)
+    suspect = len(usernames) < len(scenario.users) or any(n > 1 or uid < 2 for uid, n in user_ids.items())
+    for i, user in enumerate(scenario.users if suspect else ()):
         if usernames[user.username] > 1:
             problem(f"users.{i}.username", f"username {user.username!r} is defined more than once")
         if user.id is not None and (user_ids[user.id] > 1 or user.id < 2):
@@ -31,7 +36,11 @@ def check_references(scenario: Scenario) -> list[tuple[Loc, str]]:
             problem(f"courses.{i}.shortname", f"course shortname {course.shortname!r} is defined more than once")
         if course.id is not None and (course_ids[course.id] > 1 or course.id < 2):
             problem(f"courses.{i}.id", f"course id {course.id} is duplicated or reserved (1 is the site course)")
-    for i, enrolment in enumerate(scenario.enrolments):
+    referenced = (
+        set(map(_USER, scenario.enrolments)) <= usernames.keys()
+        and set(map(_COURSE, scenario.enrolments)) <= shortnames.keys()
+    )
+    for i, enrolment in enumerate(() if referenced else scenario.enrolments):
         if enrolment.user not in usernames:
             problem(f"enrolments.{i}.user", f"unknown user {enrolment.user!r}")
         if enrolment.course not in shortnames:
@@ -71,12 +80,12 @@ def check_references(scenario: Scenario) -> list[tuple[Loc, str]]:
             if cmids[activity.cmid] > 1:
                 problem(f"courses.{i}.activities.{j}.cmid", f"course module id {activity.cmid} is used more than once")
     activities = {c.shortname: {a.cmid for a in c.activities} for c in scenario.courses}
-    for i, enrolment in enumerate(scenario.enrolments):
+    for i, enrolment in enumerate(scenario.enrolments if any(map(_COMPLETED, scenario.enrolments)) else ()):
         for cmid in enrolment.completed:
             if cmid not in activities.get(enrolment.course, set()):
                 problem(f"enrolments.{i}.completed", f"no activity {cmid} in course {enrolment.course!r}")
-    pairs = Counter((e.user, e.course) for e in scenario.enrolments)
-    for i, enrolment in enumerate(scenario.enrolments):
+    pairs = Counter(zip(map(_USER, scenario.enrolments), map(_COURSE, scenario.enrolments), strict=True))
+    for i, enrolment in enumerate(scenario.enrolments if len(pairs) < len(scenario.enrolments) else ()):
         if pairs[(enrolment.user, enrolment.course)] > 1:
             problem(f"enrolments.{i}", f"user {enrolment.user!r} is enrolled in {enrolment.course!r} more than once")
     keys = Counter(k.value for k in scenario.userkeys)

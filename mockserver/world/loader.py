@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from mockserver.moodle.plugins.scenario import move_legacy
+from mockserver.world import parsecache
 from mockserver.world.advice import advise
 from mockserver.world.consistency import check_references
 from mockserver.world.diagnose import prune, unknown_key_message
@@ -166,7 +167,10 @@ def parse_text(text: str, source: str, legacy: bool = False) -> tuple[Any, Mappi
         if source.endswith(".json"):
             data = json.loads(text, object_pairs_hook=_json_object)
         else:
-            data = yaml.load(text, Loader=_FastLoader)
+            data = parsecache.cached(text)  # a large file parsed before (mockserver/world/parsecache.py)
+            if data is None:
+                data = yaml.load(text, Loader=_FastLoader)
+                parsecache.store(text, data)
     except (_Duplicate, ValueError, TypeError, yaml.YAMLError):
         data, lines = parse_text_with_lines(text, source)
         return data, lines
@@ -357,7 +361,7 @@ def load_scenario_text(text: str, source: str = "<scenario>", base_dir: Path | N
 
 
 def load_scenario(path: Path) -> LoadedScenario:
-    with gc_paused():
+    with gc_paused(collect=False):  # loading leaves no cyclic garbage behind: nothing to collect after
         loaded = load_scenario_text(_read(path, str(path)), str(path), path.parent)
     loaded.files.insert(0, path)
     return loaded

@@ -6,23 +6,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
+from mockserver.world.base import World, WorldCache
 from mockserver.world.entities import (
-    GUEST_USER_ID,
-    SITE_COURSE_ID,
-    Activity,
     AuthorisedUser,
     Category,
-    CompletionRules,
-    Course,
-    Criterion,
-    Enrolment,
     Service,
     Token,
-    User,
     UserKey,
 )
 from mockserver.world.runtime import RuntimeState
-from mockserver.world.spec import CourseSpec, EnrolmentSpec, Scenario
+from mockserver.world.spec import Scenario
 from mockserver.world.store import MemoryStore
 
 
@@ -43,84 +36,11 @@ def build_store(
     """The world at ``now``; its runtime state in memory, expiring on ``clock`` (the tenant's) within
     ``scenario.limits``, or in ``runtime``/``sence`` (a shared backend), seeded with the scenario's
     tokens and keys unless ``seed_runtime`` is False (another process already seeded that shared state)."""
-    site_lang = scenario.moodle.lang
-    users = [User(GUEST_USER_ID, "guest", firstname="Guest user", lastname=" ", auth="manual", lang=site_lang)]
-    next_id = max([u.id for u in scenario.users if u.id is not None] + [1]) + 1
-    for spec in scenario.users:
-        if spec.id is None:
-            uid, next_id = next_id, next_id + 1
-        else:
-            uid = spec.id
-        users.append(
-            User(
-                id=uid,
-                username=spec.username,
-                password=spec.password,
-                firstname=spec.firstname,
-                lastname=spec.lastname,
-                email=spec.email,
-                idnumber=spec.idnumber,
-                auth=spec.auth,
-                lang=spec.lang or site_lang,
-                city=spec.city,
-                country=spec.country,
-                suspended=spec.suspended,
-                deleted=spec.deleted,
-                confirmed=spec.confirmed,
-                siteadmin=spec.siteadmin,
-                capabilities=frozenset(spec.capabilities),
-                profile=dict(spec.profile),
-                timecreated=now,
-                timemodified=now,
-                timezone=spec.timezone,
-                description=spec.description,
-                firstaccess=spec.firstaccess,
-                lastaccess=spec.lastaccess,
-                phone1=spec.phone1,
-                phone2=spec.phone2,
-                institution=spec.institution,
-                department=spec.department,
-                address=spec.address,
-                interests=spec.interests,
-                middlename=spec.middlename,
-                alternatename=spec.alternatename,
-                preferences=dict(spec.preferences),
-            )
-        )
-    by_username = {u.username: u.id for u in users}
-
-    courses = [Course(SITE_COURSE_ID, "site", scenario.moodle.sitename, category=0)]
-    next_course = max([c.id for c in scenario.courses if c.id is not None] + [1]) + 1
-    for cspec in scenario.courses:
-        if cspec.id is None:
-            cid, next_course = next_course, next_course + 1
-        else:
-            cid = cspec.id
-        courses.append(
-            Course(
-                id=cid,
-                shortname=cspec.shortname,
-                fullname=cspec.fullname,
-                category=cspec.category,
-                visible=cspec.visible,
-                summary=cspec.summary,
-                idnumber=cspec.idnumber,
-                startdate=cspec.startdate,
-                enddate=cspec.enddate,
-                manualenrol=cspec.manualenrol,
-                selfenrol=cspec.selfenrol,
-                customfields=dict(cspec.customfields),
-                format=cspec.format,
-                lang=cspec.lang,
-                enablecompletion=cspec.enablecompletion,
-                timecreated=now,
-                timemodified=now,
-                activities=tuple(Activity(a.cmid, a.name, a.modname, a.tracked) for a in cspec.activities),
-                completion=_completion(cspec),
-            )
-        )
-    by_shortname = {c.shortname: c.id for c in courses}
-    enrolments = [_enrolment(e, by_username[e.user], by_shortname[e.course], now) for e in scenario.enrolments]
+    world = _WORLDS.get(scenario)
+    if world is None:
+        world = World(scenario)
+        _WORLDS.put(scenario, world)
+    by_username = _Usernames(world)
 
     services = []
     service_ids: dict[str, int] = {}
@@ -160,9 +80,9 @@ def build_store(
         for i, c in enumerate(scenario.categories)
     ]
     store = store_class(
-        users,
-        courses,
-        enrolments,
+        (),
+        (),
+        (),
         services,
         tokens,  # SharedWorldStore keeps them itself (mockserver.stores.world)
         sence=sence
@@ -178,6 +98,8 @@ def build_store(
         now=clock,
         limits=scenario.limits,
         sessiontimeout=scenario.moodle.sessiontimeout,
+        world=world,
+        born=now,
     )
     if seed_runtime:
         for key in scenario.userkeys:
@@ -185,28 +107,14 @@ def build_store(
     return store
 
 
-_CRITERION_TYPES = {"self": 1, "date": 2, "activity": 4}
+_WORLDS = WorldCache()
 
 
-def _completion(spec: CourseSpec) -> CompletionRules | None:
-    if spec.completion is None or not spec.completion.criteria:
-        return None
-    criteria = tuple(Criterion(_CRITERION_TYPES[c.type], c.cmid, c.date) for c in spec.completion.criteria)
-    return CompletionRules(criteria, 1 if spec.completion.aggregation == "all" else 2)
+class _Usernames:
+    """username -> user id through the world's index (a generation never builds a map of every user)."""
 
+    def __init__(self, world: World) -> None:
+        self._world = world
 
-def _enrolment(spec: EnrolmentSpec, userid: int, courseid: int, now: int) -> Enrolment:
-    return Enrolment(
-        userid,
-        courseid,
-        spec.role,
-        method=spec.method,
-        status=0 if spec.status == "active" else 1,
-        timestart=spec.timestart,
-        timeend=spec.timeend,
-        lastaccess=spec.lastaccess,
-        completed_activities=frozenset(spec.completed),
-        selfcompleted=spec.selfcompleted,
-        timecompleted=spec.timecompleted,
-        timecreated=now,
-    )
+    def __getitem__(self, username: str) -> int:
+        return self._world.ids_with("username", username)[0]

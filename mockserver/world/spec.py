@@ -250,6 +250,9 @@ class MoodleSettings(Spec):
     minpasswordupper: int = 1
     minpasswordnonalphanum: int = 1
     maxconsecutiveidentchars: int = Field(0, description="0 = no limit.")
+    frontpagecourselimit: int = Field(
+        200, ge=0, description="$CFG->frontpagecourselimit: most courses the front page lists (0 = no limit)."
+    )
     release: str = "4.1.10 (Build: 20240422)"
     versionnumber: str = "2022112810"
 

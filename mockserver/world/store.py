@@ -10,9 +10,11 @@ serve one world; every operation that must be atomic across workers is a single 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
+from mockserver.world.base import EMPTY, INDEXED_USER_FIELDS, World
 from mockserver.world.entities import Category, Course, Enrolment, Service, Session, Token, User, UserKey
 from mockserver.world.limits import Limits
 from mockserver.world.runtime import DEFAULT_SESSIONTIMEOUT, MemoryRuntime, RuntimeState
@@ -28,6 +30,7 @@ class Store(Protocol):
     # users
     def user(self, userid: int) -> User | None: ...
     def users(self) -> list[User]: ...
+    def user_ids(self) -> list[int]: ...
     def find_users(self, field: str, value: str) -> list[User]: ...
     def add_user(self, user: User) -> User: ...
     def save_user(self, user: User) -> None: ...
@@ -36,8 +39,10 @@ class Store(Protocol):
     # courses and enrolments
     def course(self, courseid: int) -> Course | None: ...
     def courses(self) -> list[Course]: ...
+    def course_ids(self) -> list[int]: ...
     def enrolments_of_user(self, userid: int) -> list[Enrolment]: ...
-    def enrolments_of_course(self, courseid: int) -> list[Enrolment]: ...
+    def enrolments_of_course(self, courseid: int, limit: int | None = None) -> list[Enrolment]: ...
+    def enrolment_count(self, courseid: int) -> int: ...
     def enrolment(self, userid: int, courseid: int) -> Enrolment | None: ...
     def save_enrolment(self, enrolment: Enrolment) -> None: ...
     def delete_enrolment(self, userid: int, courseid: int) -> None: ...
@@ -55,7 +60,7 @@ class Store(Protocol):
     # auth_userkey keys
     def user_key(self, value: str) -> UserKey | None: ...
     def user_keys(self) -> list[UserKey]: ...
-    def replace_user_keys(self, key: UserKey) -> None: ...
+    def replace_user_keys(self, key: UserKey) -> bool: ...
     def add_user_key(self, key: UserKey) -> None: ...
     def delete_user_keys(self, userid: int) -> None: ...
     def consume_user_key(self, value: str) -> bool: ...
@@ -73,11 +78,14 @@ class Store(Protocol):
         ...
 
 
-INDEXED_USER_FIELDS = ("username", "email", "idnumber")
-
-
 class MemoryStore:
-    """In-process store; one per tenant. Reset means building a new one."""
+    """In-process store; one per tenant and generation. Reset means building a new one.
+
+    Copy-on-write: the scenario's users, courses and enrolments live in a shared, never-changed
+    ``World`` (mockserver/world/base.py); this store holds only its overlay: a copy of every entity
+    it handed out (first read copies, later reads give the same object, so in-place changes stay in
+    this tenant) and what requests added or removed. A fresh store costs O(1) whatever the world's size.
+    """
 
     def __init__(
         self,
@@ -93,16 +101,32 @@ class MemoryStore:
         now: Callable[[], float] | None = None,
         limits: Limits | None = None,
         sessiontimeout: int = DEFAULT_SESSIONTIMEOUT,
+        world: World = EMPTY,
+        born: int = 0,
     ) -> None:
         """``now`` (the tenant clock), ``limits`` and ``sessiontimeout`` bound the default in-memory
-        runtime state (mockserver.world.runtime); a runtime passed in brings its own."""
+        runtime state (mockserver.world.runtime); a runtime passed in brings its own. ``world`` is the
+        shared base (``born``: the generation's start, stamped on the copies); the entities passed
+        here go straight into this store's own part (the objects themselves)."""
+        self._world = world
+        self._born = born
         self._users: dict[int, User] = {}
-        # Lookups by the fields auth_userkey and login use, so large worlds stay O(1).
+        # Lookups by the fields auth_userkey and login use, so large worlds stay O(1): the values
+        # each own user was indexed under (in-place changes before save_user cannot fool it).
         self._by_field: dict[str, dict[str, set[int]]] = {f: {} for f in INDEXED_USER_FIELDS}
+        self._indexed: dict[int, tuple[str, ...]] = {}
+        self._highest_user = world.highest_user_id
+        self._new_users: list[int] = []
         for user in users:
             self.save_user(user)
-        self._courses = {c.id: c for c in courses}
+        self._courses: dict[int, Course] = {}
+        self._new_courses = False
+        for course in courses:
+            self._courses[course.id] = course
+            self._new_courses = self._new_courses or course.id not in world.courses
         self._enrolments: dict[tuple[int, int], Enrolment] = {}
+        self._gone: set[tuple[int, int]] = set()
+        """Enrolments of the world deleted here."""
         # Both directions indexed: /my/ and the WS functions never scan every enrolment.
         self._by_user: dict[int, dict[int, Enrolment]] = {}
         self._by_course: dict[int, dict[int, Enrolment]] = {}
@@ -121,54 +145,114 @@ class MemoryStore:
 
     # users
     def user(self, userid: int) -> User | None:
-        return self._users.get(userid)
+        found = self._users.get(userid)
+        if found is None:
+            found = self._world.user(userid, self._born)
+            if found is None:
+                return None
+            self._users[userid] = found
+            self._index(found)
+        return found
+
+    def user_ids(self) -> list[int]:
+        """Every user id, lowest first (a page of users costs a page, not the world)."""
+        if not self._new_users:
+            return self._world.user_ids
+        return sorted({*self._world.user_ids, *self._new_users})
 
     def users(self) -> list[User]:
-        return sorted(self._users.values(), key=lambda u: u.id)
+        return [u for u in map(self.user, self.user_ids()) if u is not None]
 
     def find_users(self, field: str, value: str) -> list[User]:
         """Users whose ``field`` equals ``value`` exactly, lowest id first."""
         index = self._by_field.get(field)
-        if index is not None:
-            return [self._users[uid] for uid in sorted(index.get(value, ()))]
-        return [u for u in self.users() if str(getattr(u, field, None)) == value]
+        if index is None:
+            return [u for u in self.users() if str(getattr(u, field, None)) == value]
+        own = self._users
+        ids = {uid for uid in self._world.ids_with(field, value) if uid not in own}
+        ids.update(index.get(value, ()))
+        return [u for u in map(self.user, sorted(ids)) if u is not None]
 
     def next_user_id(self) -> int:
-        return max(self._users, default=1) + 1
+        return max(self._highest_user, 1) + 1
 
     def add_user(self, user: User) -> User:
-        if user.id in self._users:
+        if self.user(user.id) is not None:
             raise ValueError(f"user id {user.id} exists")
         self.save_user(user)
         return user
 
     def save_user(self, user: User) -> None:
-        previous = self._users.get(user.id)
-        for field, index in self._by_field.items():
-            if previous is not None:
-                index.get(str(getattr(previous, field)), set()).discard(user.id)
-            index.setdefault(str(getattr(user, field)), set()).add(user.id)
+        if user.id not in self._users and user.id not in self._world.users:
+            self._new_users.append(user.id)
         self._users[user.id] = user
+        self._index(user)
+        self._highest_user = max(self._highest_user, user.id)
+
+    def _index(self, user: User) -> None:
+        previous = self._indexed.get(user.id)
+        values = tuple(str(getattr(user, field)) for field in INDEXED_USER_FIELDS)
+        if values == previous:
+            return
+        for i, index in enumerate(self._by_field.values()):
+            if previous is not None:
+                index.get(previous[i], set()).discard(user.id)
+            index.setdefault(values[i], set()).add(user.id)
+        self._indexed[user.id] = values
 
     # courses
     def course(self, courseid: int) -> Course | None:
-        return self._courses.get(courseid)
+        found = self._courses.get(courseid)
+        if found is None:
+            found = self._world.course(courseid, self._born)
+            if found is None:
+                return None
+            self._courses[courseid] = found
+        return found
+
+    def course_ids(self) -> list[int]:
+        """Every course id, lowest first (the site course included)."""
+        return sorted({*self._world.course_ids, *self._courses}) if self._new_courses else self._world.course_ids
 
     def courses(self) -> list[Course]:
-        return sorted(self._courses.values(), key=lambda c: c.id)
+        return [c for c in map(self.course, self.course_ids()) if c is not None]
 
     def enrolments_of_user(self, userid: int) -> list[Enrolment]:
         """The user's enrolments by course id."""
-        return [e for _, e in sorted(self._by_user.get(userid, {}).items())]
+        courseids = {*self._world.courses_of(userid), *self._by_user.get(userid, ())}
+        found = (self.enrolment(userid, courseid) for courseid in sorted(courseids))
+        return [e for e in found if e is not None]
 
-    def enrolments_of_course(self, courseid: int) -> list[Enrolment]:
-        """The course's enrolments by user id."""
-        return [e for _, e in sorted(self._by_course.get(courseid, {}).items())]
+    def enrolments_of_course(self, courseid: int, limit: int | None = None) -> list[Enrolment]:
+        """The course's enrolments by user id (the first ``limit`` of them)."""
+        found = (self.enrolment(userid, courseid) for userid in self._enrolled(courseid))
+        enrolments = (e for e in found if e is not None)
+        return list(enrolments if limit is None else islice(enrolments, limit))
+
+    def enrolment_count(self, courseid: int) -> int:
+        """How many enrolments the course has (none of them read)."""
+        return len(self._enrolled(courseid))
+
+    def _enrolled(self, courseid: int) -> list[int]:
+        userids = {*self._world.users_of(courseid), *self._by_course.get(courseid, ())}
+        if self._gone:
+            userids.difference_update(u for u in list(userids) if (u, courseid) in self._gone)
+        return sorted(userids)
 
     def enrolment(self, userid: int, courseid: int) -> Enrolment | None:
-        return self._enrolments.get((userid, courseid))
+        key = (userid, courseid)
+        found = self._enrolments.get(key)
+        if found is None and key not in self._gone:
+            found = self._world.enrolment(userid, courseid, self._born)
+            if found is not None:
+                self._keep_enrolment(found)
+        return found
 
     def save_enrolment(self, enrolment: Enrolment) -> None:
+        self._gone.discard((enrolment.userid, enrolment.courseid))
+        self._keep_enrolment(enrolment)
+
+    def _keep_enrolment(self, enrolment: Enrolment) -> None:
         self._enrolments[(enrolment.userid, enrolment.courseid)] = enrolment
         self._by_user.setdefault(enrolment.userid, {})[enrolment.courseid] = enrolment
         self._by_course.setdefault(enrolment.courseid, {})[enrolment.userid] = enrolment
@@ -177,6 +261,8 @@ class MemoryStore:
         self._enrolments.pop((userid, courseid), None)
         self._by_user.get(userid, {}).pop(courseid, None)
         self._by_course.get(courseid, {}).pop(userid, None)
+        if self._world.has_enrolment(userid, courseid):
+            self._gone.add((userid, courseid))
 
     def category(self, categoryid: int) -> Category | None:
         return self._categories.get(categoryid)
@@ -210,8 +296,8 @@ class MemoryStore:
     def user_keys(self) -> list[UserKey]:
         return self.runtime.user_keys()
 
-    def replace_user_keys(self, key: UserKey) -> None:
-        self.runtime.replace_user_keys(key)
+    def replace_user_keys(self, key: UserKey) -> bool:
+        return self.runtime.replace_user_keys(key)
 
     def add_user_key(self, key: UserKey) -> None:
         self.runtime.add_user_key(key)

@@ -71,3 +71,17 @@ def category_sortorder(site: Site, course: Course) -> int:
 
 def course_count(site: Site, categoryid: int) -> int:
     return sum(1 for c in site.store.courses() if c.category == categoryid and c.id != SITE_COURSE_ID)
+
+
+def frontpage_courses(site: Site) -> list[Course]:
+    """``frontpage_available_courses``: the visible courses, at most ``$CFG->frontpagecourselimit`` of
+    them (0: all), in the site's course order; it stops at the limit, so a large world costs the same."""
+    limit = site.cfg.frontpagecourselimit
+    listed: list[Course] = []
+    for courseid in site.store.course_ids():
+        course = site.store.course(courseid)
+        if course is not None and course.id != SITE_COURSE_ID and course.visible:
+            listed.append(course)
+            if len(listed) == limit:
+                break
+    return listed

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockserver.moodle.auth import authenticate_user_login
+from mockserver.moodle.domain.courses import frontpage_courses
 from mockserver.moodle.domain.enrolments import active_courses, active_enrolment, record_course_access
 from mockserver.moodle.errors import DmlMissingRecordException, MoodleException
 from mockserver.moodle.lang import get_string
@@ -46,7 +47,7 @@ def _me(site: Site) -> str:
 async def front_page(request: Request) -> Response:
     site = Site.of(request)
     browser = BrowserSession(site)
-    courses = [c for c in site.store.courses() if c.id != SITE_COURSE_ID and c.visible]
+    courses = frontpage_courses(site)
     return browser.apply_cookie(html("moodle/index.html", **page_context(site, browser, courses=courses)))
 
 
