@@ -1,12 +1,14 @@
 """Moodle's "session timed out" (``$SESSION->has_timed_out``): a browser that brings a session the
-server no longer has (timed out on the tenant clock, collected, evicted, never issued) gets a new
+server no longer has (timed out on the tenant clock, collected, evicted, reset) gets a new
 session marked timed out; the login page then shows ``sessionerroruser`` once, after redirecting
-to itself as login/index.php does with ``$SESSION->loginerrormsg``."""
+to itself as login/index.php does with ``$SESSION->loginerrormsg``. A cookie the tenant did not sign
+(another tenant's under the same host) names no session of this site: a first visit."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tests.admin.helpers import admin
 from tests.hardening.test_bounded import advance, password_login, world
 from tests.harness import ServerFactory
 
@@ -57,12 +59,19 @@ def test_a_live_session_and_a_first_visit_show_no_timeout(server: ServerFactory)
     assert page.status_code == 200 and TIMED_OUT not in page.text
 
 
-def test_a_cookie_of_a_session_never_issued_counts_as_timed_out(server: ServerFactory) -> None:
+def test_a_session_gone_with_a_reset_counts_as_timed_out(server: ServerFactory) -> None:
     h = server(overrides=world())
-    h.client.cookies.set("MoodleSession", "forged")
-    first = h.client.get("/login/index.php")
-    assert first.status_code == 303
+    password_login(h)
+    assert admin(h, "POST", "/tenants/default/reset").status_code == 200
+    assert h.client.get("/login/index.php").status_code == 303
     assert TIMED_OUT in h.client.get("/login/index.php").text
+
+
+def test_a_cookie_this_tenant_did_not_sign_is_no_session_at_all(server: ServerFactory) -> None:
+    h = server(overrides=world())
+    h.client.cookies.set("MoodleSession", "forged")  # e.g. another tenant's cookie under the same host
+    page = h.client.get("/login/index.php")
+    assert page.status_code == 200 and TIMED_OUT not in page.text
 
 
 def test_a_login_form_posted_with_a_timed_out_session_just_logs_in(server: ServerFactory) -> None:

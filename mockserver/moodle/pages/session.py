@@ -79,13 +79,16 @@ class BrowserSession:
         try:
             sid = _signer(self.site).unsign(raw).decode("ascii")
         except (BadSignature, UnicodeDecodeError):
-            sid = ""
-        found = self.site.store.session(sid) if sid else None
+            # Not this tenant's cookie (another tenant's under the same host, or forged): no session
+            # of this site was ever named, so the browser is a first visitor here.
+            return None
+        found = self.site.store.session(sid)
         if found is not None:
             return found
-        # ``\core\session\manager::initialise_user_session()``: a cookie naming no live session (timed
-        # out, collected, or never issued) gets a new empty session marked ``has_timed_out``; the
-        # login page then says "Your session has timed out. Please log in again."
+        # ``\core\session\manager::initialise_user_session()``: a cookie naming a session the site no
+        # longer has (timed out, collected, evicted, or gone with a reset) gets a new empty session
+        # marked ``has_timed_out``; the login page then says "Your session has timed out. Please
+        # log in again."
         session = self._fresh()
         session.data[TIMED_OUT] = True
         self.site.store.save_session(session)
