@@ -20,6 +20,7 @@ import hashlib
 import os
 import socket
 import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,9 +60,10 @@ class Line:
         self._address = address
         self._setup = setup
         self._local = threading.local()
-        os.register_at_fork(after_in_child=self._forget)  # a child never uses its parent's sockets
+        _LINES.add(self)
 
-    def _forget(self) -> None:
+    def forget(self) -> None:
+        """After a fork: the child connects anew (it never uses its parent's sockets)."""
         self._local = threading.local()
 
     def _line(self) -> _Line:
@@ -131,6 +133,18 @@ class Script:
             if not str(error).startswith("NOSCRIPT"):
                 raise
             return self._line.call("EVAL", self._source, len(keys), *keys, *args)
+
+
+_LINES: weakref.WeakSet[Line] = weakref.WeakSet()
+"""Every line of this process (weakly: a line goes with its client)."""
+
+
+def _after_fork() -> None:
+    for line in list(_LINES):
+        line.forget()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def line_for(client: redis.Redis) -> Line | None:
