@@ -48,9 +48,9 @@ class _Line:
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.reader = hiredis.Reader(replyError=redis.ResponseError)
-
-    def __del__(self) -> None:  # a thread's line goes with the thread (and a child forgets its parent's)
-        self.sock.close()
+        # The socket closes when this goes (its thread ended, its client was dropped, a child forgot
+        # its parent's): a finalizer, so it runs before the collector could find the socket unclosed.
+        weakref.finalize(self, sock.close)
 
 
 class Line:
