@@ -31,6 +31,9 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.config import ServerConfig
     from mockserver.world.loader import ScenarioError, load_scenario
 
+    # What is imported lives as long as the process: out of the cyclic GC's scans from here, so the
+    # full collection after building the world (mockserver.world.gcpause) has only the world to look at.
+    gc.freeze()
     try:
         # A path, else the name of a shipped scenario; no --scenario at all serves the demo.
         scenario_path = None if args.empty else find_scenario(args.scenario or DEFAULT_SCENARIO)
@@ -51,6 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
         journal_bytes=args.journal_bytes,
         journal_entry_bytes=args.journal_entry_bytes,
         admin_max_body_bytes=args.admin_max_body,
+        max_tenants=args.max_tenants,
         seed=args.seed,
         watch=args.watch,
         access_log=not args.quiet,
@@ -71,6 +75,7 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(config, loaded)
     # The loaded world lives as long as the process: keep it out of the cyclic GC's scans.
     gc.freeze()
+    gc.enable()  # off during start-up (``main``)
     base = args.public_url or f"http://{args.host}:{args.port}"
     print(f"mockserver: serving {scenario_path or 'an empty world'} on {base}", flush=True)
     rule = _admin_rule(config.admin_token, config.admin_open)
@@ -143,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--admin-open", action="store_true", help="admin API open to any client without a token (isolated networks)"
     )
+    serve.add_argument(
+        "--max-tenants", type=int, default=100, help="tenants at once, default included (more: 409 until one goes)"
+    )
     serve.add_argument("--journal-size", type=int, default=1000, help="journal entries kept per tenant (0: off)")
     serve.add_argument(
         "--journal-bytes", type=int, default=64 * 1024 * 1024, help="bytes the journal of one tenant may hold"
@@ -180,6 +188,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    # Start-up: the cyclic GC would scan the growing heap of imports and models again and again
+    # while nothing is garbage yet (``serve`` turns it back on once the world is built), and
+    # pydantic would read every installed distribution's metadata looking for plugins on the first
+    # validation (the mock uses none; an explicit PYDANTIC_DISABLE_PLUGINS still wins).
+    collecting = gc.isenabled()
+    gc.disable()
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    try:
+        args = build_parser().parse_args(argv)
+        result: int = args.func(args)
+    finally:
+        if collecting:
+            gc.enable()
     return result

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import string
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -12,9 +10,14 @@ from itsdangerous import BadSignature, Signer
 from starlette.responses import Response
 
 from mockserver.moodle.site import Site
+from mockserver.randombytes import random_bytes, token_hex
 from mockserver.world.entities import GUEST_USER_ID, Session, User
 
 COOKIE_NAME = "MoodleSession"
+TIMED_OUT = "has_timed_out"
+"""``$SESSION->has_timed_out``: the browser brought a session the server no longer has."""
+LOGIN_ERROR = "loginerrormsg"
+"""``$SESSION->loginerrormsg``: the login page's error, kept across its redirect to itself."""
 _SESSKEY_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -47,7 +50,7 @@ _SESSKEY_TABLE = bytes(ord(_SESSKEY_ALPHABET[byte % len(_SESSKEY_ALPHABET)]) for
 
 def new_sesskey() -> str:
     """Ten random alphanumerics, like Moodle's ``random_string(10)``."""
-    return os.urandom(10).translate(_SESSKEY_TABLE).decode("ascii")
+    return random_bytes(10).translate(_SESSKEY_TABLE).decode("ascii")
 
 
 class BrowserSession:
@@ -76,12 +79,24 @@ class BrowserSession:
         try:
             sid = _signer(self.site).unsign(raw).decode("ascii")
         except (BadSignature, UnicodeDecodeError):
+            # Not this tenant's cookie (another tenant's under the same host, or forged): no session
+            # of this site was ever named, so the browser is a first visitor here.
             return None
-        return self.site.store.session(sid)
+        found = self.site.store.session(sid)
+        if found is not None:
+            return found
+        # ``\core\session\manager::initialise_user_session()``: a cookie naming a session the site no
+        # longer has (timed out, collected, evicted, or gone with a reset) gets a new empty session
+        # marked ``has_timed_out``; the login page then says "Your session has timed out. Please
+        # log in again."
+        session = self._fresh()
+        session.data[TIMED_OUT] = True
+        self.site.store.save_session(session)
+        return session
 
     def _fresh(self) -> Session:
         self.changed = True
-        session = Session(sid=secrets.token_hex(16), sesskey=new_sesskey())
+        session = Session(sid=token_hex(16), sesskey=new_sesskey())
         self.site.store.save_session(session)
         return session
 
@@ -110,7 +125,7 @@ class BrowserSession:
         old = self._session
         if old is not None:
             self.site.store.delete_session(old.sid)
-        self.session = Session(sid=secrets.token_hex(16), userid=user.id, sesskey=new_sesskey(), wantsurl="")
+        self.session = Session(sid=token_hex(16), userid=user.id, sesskey=new_sesskey(), wantsurl="")
         if old is not None:
             self.session.data = {k: v for k, v in old.data.items() if k == "lang"}
         now = self.site.clock.time()

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from mockserver.moodle.domain.users import email_taken, php_loose_equal, username_taken
+from mockserver.moodle.domain.users import check_created_users, email_taken, php_loose_equal, username_taken
 from mockserver.moodle.errors import InvalidParameterException
 from mockserver.moodle.params import php_empty, php_intval, validate_email
 from mockserver.moodle.plugins.auth_userkey.settings import config
 from mockserver.moodle.site import Site
+from mockserver.randombytes import random_bytes
 from mockserver.world.entities import User, UserKey
 
 DEFAULT_MAPPING_FIELD = "email"
@@ -56,6 +56,7 @@ def _create_user(site: Site, data: dict[str, Any]) -> User:
         raise InvalidParameterException(f"Email address is invalid: {data['email']}")
     if not site.cfg.allowaccountssameemail and email_taken(site, data["email"]):
         raise InvalidParameterException(f"Email address already exists: {data['email']}")
+    check_created_users(site)  # user_create_user()'s insert
     user = User(
         id=site.store.next_user_id(),
         username=str(data["username"]),
@@ -118,7 +119,7 @@ def create_key(site: Site, user: User, allowed_ip: str | None) -> UserKey:
     now = site.clock.time()
     while True:  # core draws again while the value exists; the store checks it in the same step
         # secrets.token_urlsafe(30), without its two layers of calls
-        random = base64.urlsafe_b64encode(os.urandom(30)).rstrip(b"=").decode("ascii")
+        random = base64.urlsafe_b64encode(random_bytes(30)).rstrip(b"=").decode("ascii")
         raw = f"{user.id}_{now}{random}"
         value = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
         key = UserKey(value, user.id, now + key_lifetime(site), iprestriction, now)
