@@ -14,6 +14,7 @@ Layout under the tenant generation's prefix ``P``::
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import redis
 
@@ -116,6 +117,10 @@ class RedisSenceStore:
 
     def save_gate_record(self, record: GateRecord) -> None:
         self._r.hset(self._gate, str(record.id), dumps(record))
+
+    def all_gate_records(self) -> list[GateRecord]:
+        rows: Any = self._r.hgetall(self._gate)
+        return sorted((loads(GateRecord, raw) for raw in rows.values()), key=lambda r: r.id)
 
     def gate_records(self, userid: int, courseid: int) -> list[GateRecord]:
         ids = sorted(int(i) for i in self._r.smembers(f"{self._gate_index}{userid}:{courseid}"))
