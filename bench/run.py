@@ -158,6 +158,7 @@ def startup(runs: int) -> dict[str, float]:
         "(bare hello world: start to first 200)": statistics.median(ready["hello"]),
         "mockserver --help": timed_runs([*MOCKSERVER, "--help"], runs),
         "mockserver validate scenarios/demo.yaml": timed_runs([*MOCKSERVER, "validate", "scenarios/demo.yaml"], runs),
+        "(bare interpreter: python -c pass)": timed_runs([sys.executable, "-c", "pass"], runs),
     }
 
 

@@ -19,7 +19,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.accesslog import AccessLog
 from mockserver.admin.api import PREFIX as ADMIN_PREFIX
@@ -32,6 +32,7 @@ from mockserver.config import ServerConfig
 from mockserver.edge import MergeSlashes
 from mockserver.fastroute import FastRoutes
 from mockserver.routes import all_routes
+from mockserver.stores.reads import KEY_READS
 from mockserver.tenancy import TenantDispatch
 from mockserver.world.loader import LoadedScenario, load_scenario, load_scenario_text
 from mockserver.world.tenant import DEFAULT_TENANT, Tenant, TenantRegistry
@@ -93,14 +94,28 @@ class MockServerApp:
         await self.asgi(scope, receive, send)
 
     async def _shared(self, shared: SharedSite, scope: Scope, receive: Receive, send: Send) -> None:
-        """Catch up with the site before the request; after an admin change, tell the other processes."""
+        """Catch up with the site before the request; before the answer, make this request's changes
+        reach the other processes (an admin change is announced first), so whatever the client
+        does next, on any process, sees them (docs/stores.md)."""
         path: str = scope["path"]
-        shared.refresh(self.admin, path)
+        shared.refresh(self.admin)
+        admin_change = path.startswith(ADMIN_PREFIX) and scope["method"] not in ("GET", "HEAD")
+
+        async def announce(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                if admin_change:
+                    shared.publish(self.admin)
+                shared.pass_fence()
+            await send(message)
+
+        reads = KEY_READS.set({})
         try:
-            await self.asgi(scope, receive, send)
+            await self.asgi(scope, receive, announce)
         finally:
-            if path.startswith(ADMIN_PREFIX) and scope["method"] not in ("GET", "HEAD"):
-                shared.publish(self.admin)
+            KEY_READS.reset(reads)
+            if admin_change:
+                shared.publish(self.admin)  # what changed after the answer started, if anything
+                shared.collect()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         task: asyncio.Task[None] | None = None

@@ -31,6 +31,9 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.config import ServerConfig
     from mockserver.world.loader import ScenarioError, load_scenario
 
+    # What is imported lives as long as the process: out of the cyclic GC's scans from here, so the
+    # full collection after building the world (mockserver.world.gcpause) has only the world to look at.
+    gc.freeze()
     try:
         # A path, else the name of a shipped scenario; no --scenario at all serves the demo.
         scenario_path = None if args.empty else find_scenario(args.scenario or DEFAULT_SCENARIO)
@@ -71,6 +74,7 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(config, loaded)
     # The loaded world lives as long as the process: keep it out of the cyclic GC's scans.
     gc.freeze()
+    gc.enable()  # off during start-up (``main``)
     base = args.public_url or f"http://{args.host}:{args.port}"
     print(f"mockserver: serving {scenario_path or 'an empty world'} on {base}", flush=True)
     rule = _admin_rule(config.admin_token, config.admin_open)
@@ -180,6 +184,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    # Start-up: the cyclic GC would scan the growing heap of imports and models again and again
+    # while nothing is garbage yet (``serve`` turns it back on once the world is built), and
+    # pydantic would read every installed distribution's metadata looking for plugins on the first
+    # validation (the mock uses none; an explicit PYDANTIC_DISABLE_PLUGINS still wins).
+    collecting = gc.isenabled()
+    gc.disable()
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    try:
+        args = build_parser().parse_args(argv)
+        result: int = args.func(args)
+    finally:
+        if collecting:
+            gc.enable()
     return result

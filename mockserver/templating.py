@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
 from mockserver.moodle.plugins.discovery import plugin_folder, plugin_names
 from mockserver.text import finalize
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
-def _loaders() -> list[BaseLoader]:
-    """Core templates, then each plugin's ``templates/`` folder (``<frankenstyle>/page.html`` by convention)."""
+
+@cache
+def environment() -> Environment:
+    """Made on the first page rendered: a server answers its first requests (and ``--help``,
+    ``validate``) without importing Jinja2."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+
+    # Core templates, then each plugin's ``templates/`` folder (``<frankenstyle>/page.html`` by convention).
     folders = [plugin_folder(name) / "templates" for name in plugin_names()]
-    return [PackageLoader("mockserver", "templates"), *(FileSystemLoader(f) for f in folders if f.is_dir())]
-
-
-ENV = Environment(
-    loader=ChoiceLoader(_loaders()),
-    autoescape=True,
-    finalize=finalize,  # input bytes that were not UTF-8 are dropped as Moodle's fix_utf8 does
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    auto_reload=False,  # templates ship with the package; no stat() per render
-)
+    loaders = [PackageLoader("mockserver", "templates"), *(FileSystemLoader(f) for f in folders if f.is_dir())]
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        finalize=finalize,  # input bytes that were not UTF-8 are dropped as Moodle's fix_utf8 does
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package; no stat() per render
+    )
 
 
 def render(template: str, **context: Any) -> str:
-    return ENV.get_template(template).render(**context)
+    return environment().get_template(template).render(**context)
 
 
 def html(template: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:

@@ -11,10 +11,12 @@ instead, which such clients surface as a transport error.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.admin.faultspec import ActionSpec
+if TYPE_CHECKING:  # only named in annotations: serving (via quietlog) imports this module without pydantic
+    from mockserver.admin.faultspec import ActionSpec
 
 INVALID_JSON = b'{"exception":"moodle_exception","errorcode":"invalidrecord","message":"Can\'t find data rec'
 INVALID_XML = b'<?xml version="1.0" encoding="UTF-8" ?>\n<RESPONSE>\n<SINGLE>\n<KEY name="loginurl"><VALUE>http'

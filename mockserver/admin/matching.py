@@ -6,7 +6,6 @@ Faults, journal filters and verifications all ask the same question, so they sha
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from urllib.parse import unquote_plus
 
@@ -32,7 +31,6 @@ def flatten(array: PhpArray, prefix: str = "") -> dict[str, str]:
 
 
 _UNSET = object()
-_SECRETS = re.compile(rb"(?:^|&)(wstoken|key)=([^&]*)")
 
 
 class RequestFacts:
@@ -141,10 +139,14 @@ class RequestFacts:
             return {k: params[k] for k in ("wstoken", "key") if k in params}
         found: dict[str, str] = {}
         for raw in (self._raw_query, self._raw_form):
-            for name, value in _SECRETS.findall(raw) if raw else ():
-                text = value.decode("utf-8", "surrogateescape")
-                # looked up, never shown; unquote_plus changes nothing without % or +
-                found[name.decode()] = unquote_plus(text) if b"%" in value or b"+" in value else text
+            if b"wstoken=" not in raw and b"key=" not in raw:
+                continue
+            for pair in raw.split(b"&"):  # each parameter starting with the name, as PHP splits them
+                name, _, value = pair.partition(b"=")
+                if _ and (name == b"wstoken" or name == b"key"):
+                    text = value.decode("utf-8", "surrogateescape")
+                    # looked up, never shown; unquote_plus changes nothing without % or +
+                    found[name.decode()] = unquote_plus(text) if b"%" in value or b"+" in value else text
         return found
 
 

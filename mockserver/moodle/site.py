@@ -87,6 +87,14 @@ def _debug_settings(level: str, display: bool) -> DebugSettings:
     return DebugSettings(DebugLevel(level), display)
 
 
+def _header(request: Request, name: bytes) -> str | None:
+    """``request.headers.get(...)`` of a lower-case name without building the headers object."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
 def tenant_of(request: Request) -> Tenant:
     tenant: Tenant = request.scope["state"]["tenant"]
     return tenant
@@ -154,7 +162,7 @@ class Site:
         """
         if not self.cfg.autolang:
             return None
-        header = self.request.headers.get("accept-language")
+        header = _header(self.request, b"accept-language")
         if header is None:
             return None
         langs: dict[str, str] = {}

@@ -2,88 +2,143 @@
 
 Layout under the tenant generation's prefix ``P`` (a reset starts a new prefix)::
 
-    P keys          hash  key value -> UserKey JSON       (one live key per user: bounded by users)
+    P k             bounded table (mockserver/stores/bounded.py): key value -> UserKey JSON
     P ku:<userid>   set   the user's key values
-    P s:<sid>       str   Session JSON, Redis TTL = SESSION_RETENTION_S (cleanup bound only)
-    P su:<userid>   set   the user's session ids (logged-in users only; stale ids dropped on read)
+    P s             bounded table: session id -> Session JSON
+    P su:<userid>   set   the user's session ids (logged-in users only)
     P tokens        hash  token -> Token JSON
 
+The same bounded rules as ``MemoryRuntime``: a key is forgotten ``limits.expired_key_retention``
+after ``validuntil``, a session at Moodle's session gc deadline (mockserver/world/expiry.py),
+both on the tenant clock; past ``limits.userkeys`` / ``limits.sessions`` the oldest goes.
 Take-once and one-key-per-user are Lua scripts, so each runs alone on the server: no other
 command can fall between the check and the delete, whatever the number of processes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import redis
 
-from mockserver.stores.codec import dumps, loads, loads_opt, text
+from mockserver.stores.bounded import LIB, deadline_arg, live_body, now_arg
+from mockserver.stores.codec import dumps, loads, text
+from mockserver.stores.reads import KEY_READS
 from mockserver.world.entities import Session, Token, UserKey
+from mockserver.world.expiry import resume_session, session_deadline, user_key_deadline
+from mockserver.world.limits import Limits
+from mockserver.world.runtime import DEFAULT_SESSIONTIMEOUT
 
-SESSION_RETENTION_S = 7 * 24 * 3600
-"""Real seconds an untouched session is kept. Expiry that the tenant's clock decides is checked
-by the domain on the times inside the record; the TTL only bounds memory (generously, because the
-tenant clock may stand still or be moved back)."""
-
-_REPLACE = """
-local old = redis.call('SMEMBERS', KEYS[2])
-for _, value in ipairs(old) do redis.call('HDEL', KEYS[1], value) end
-redis.call('DEL', KEYS[2])
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[1])
+_KEY_FORGET = """
+local ku = ARGV[6]
+local function forget(id, json) redis.call('SREM', ku .. string.format('%d', cjson.decode(json)['userid']), id) end
 """
 
-_CONSUME = """
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw then return 0 end
-local users = ARGV[2] .. string.format('%d', cjson.decode(raw)['userid'])
-for _, value in ipairs(redis.call('SMEMBERS', users)) do redis.call('HDEL', KEYS[1], value) end
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('DEL', users)
+# KEYS: table, the user's index; ARGV: value, JSON, deadline, cap, now, index prefix -> 0: value taken
+_REPLACE = (
+    LIB
+    + _KEY_FORGET
+    + """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if live(old, ARGV[5]) then return 0 end
+if old then drop(KEYS[1], ARGV[1], forget) end
+for _, value in ipairs(redis.call('SMEMBERS', KEYS[2])) do drop(KEYS[1], value, nil) end
+redis.call('DEL', KEYS[2])
+redis.call('SADD', KEYS[2], ARGV[1])
+put(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], forget)
 return 1
 """
+)
 
-_DELETE_KEYS = """
-for _, value in ipairs(redis.call('SMEMBERS', KEYS[2])) do redis.call('HDEL', KEYS[1], value) end
+# the same ARGV: add a key, keep the user's others
+_ADD = (
+    LIB
+    + _KEY_FORGET
+    + """
+redis.call('SADD', KEYS[2], ARGV[1])
+put(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], forget)
+"""
+)
+
+# KEYS: table; ARGV: value, index prefix, now -> 1 for the one caller that takes a live key
+_CONSUME = (
+    LIB
+    + """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not live(raw, ARGV[3]) then return 0 end
+local mine = ARGV[2] .. string.format('%d', cjson.decode(body(raw))['userid'])
+for _, value in ipairs(redis.call('SMEMBERS', mine)) do drop(KEYS[1], value, nil) end
+drop(KEYS[1], ARGV[1], nil)
+redis.call('DEL', mine)
+return 1
+"""
+)
+
+_DELETE_KEYS = (
+    LIB
+    + """
+for _, value in ipairs(redis.call('SMEMBERS', KEYS[2])) do drop(KEYS[1], value, nil) end
 redis.call('DEL', KEYS[2])
 """
+)
 
-# KEYS: session key; ARGV: json, userid, ttl, user index prefix, sid
-_SAVE_SESSION = """
-local old = redis.call('GET', KEYS[1])
-if old then
-  local was = string.format('%d', cjson.decode(old)['userid'])
-  if was ~= ARGV[2] then redis.call('SREM', ARGV[4] .. was, ARGV[5]) end
+# KEYS: table; ARGV: sid, JSON, userid, deadline, cap, now, index prefix
+_SAVE_SESSION = (
+    LIB
+    + """
+local su = ARGV[7]
+local function forget(id, json)
+  local user = cjson.decode(json)['userid']
+  if user ~= 0 then redis.call('SREM', su .. string.format('%d', user), id) end
 end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
-if ARGV[2] ~= '0' then
-  redis.call('SADD', ARGV[4] .. ARGV[2], ARGV[5])
-  redis.call('EXPIRE', ARGV[4] .. ARGV[2], ARGV[3])
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  local was = string.format('%d', cjson.decode(body(old))['userid'])
+  if was ~= ARGV[3] then redis.call('SREM', su .. was, ARGV[1]) end
+end
+if ARGV[3] ~= '0' then redis.call('SADD', su .. ARGV[3], ARGV[1]) end
+put(KEYS[1], ARGV[1], ARGV[2], ARGV[4], ARGV[5], ARGV[6], forget)
+"""
+)
+
+# KEYS: table; ARGV: sid, index prefix
+_DELETE_SESSION = (
+    LIB
+    + """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw then
+  redis.call('SREM', ARGV[2] .. string.format('%d', cjson.decode(body(raw))['userid']), ARGV[1])
+  drop(KEYS[1], ARGV[1], nil)
 end
 """
-
-_DELETE_SESSION = """
-local old = redis.call('GET', KEYS[1])
-if old then
-  redis.call('SREM', ARGV[1] .. string.format('%d', cjson.decode(old)['userid']), ARGV[2])
-  redis.call('DEL', KEYS[1])
-end
-"""
+)
 
 
 class RedisRuntime:
     """One tenant generation's runtime state in Redis (copies go in and out, as JSON)."""
 
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str,
+        *,
+        now: Callable[[], float] | None = None,
+        limits: Limits | None = None,
+        sessiontimeout: int = DEFAULT_SESSIONTIMEOUT,
+    ) -> None:
         self._r = client
         self.prefix = prefix
-        self._keys = prefix + "keys"
+        self._now = now
+        self.limits = limits if limits is not None else Limits()
+        self.sessiontimeout = sessiontimeout
+        self._keys = prefix + "k"
         self._key_users = prefix + "ku:"
-        self._sessions = prefix + "s:"
+        self._sessions = prefix + "s"
         self._session_users = prefix + "su:"
         self._tokens = prefix + "tokens"
         self._replace = client.register_script(_REPLACE)
+        self._add = client.register_script(_ADD)
         self._consume = client.register_script(_CONSUME)
         self._delete_keys = client.register_script(_DELETE_KEYS)
         self._save_session = client.register_script(_SAVE_SESSION)
@@ -94,56 +149,99 @@ class RedisRuntime:
 
     # keys
     def user_key(self, value: str) -> UserKey | None:
-        return loads_opt(UserKey, self._r.hget(self._keys, value))
+        reads = KEY_READS.get()
+        if reads is None:
+            raw = self._r.hget(self._keys, value)
+        else:
+            name = self._keys + " " + value
+            if name in reads:
+                raw = reads[name]
+            else:
+                raw = reads[name] = self._r.hget(self._keys, value)
+        body = live_body(raw, self._now)
+        return None if body is None else loads(UserKey, body)
+
+    @staticmethod
+    def _forget_reads() -> None:
+        reads = KEY_READS.get()
+        if reads:
+            reads.clear()
 
     def user_keys(self) -> list[UserKey]:
-        keys = [loads(UserKey, raw) for raw in self._r.hvals(self._keys)]
+        bodies = (live_body(raw, self._now) for raw in self._r.hvals(self._keys))
+        keys = [loads(UserKey, body) for body in bodies if body is not None]
         return sorted(keys, key=lambda k: (k.userid, k.timecreated, k.value))
 
-    def replace_user_keys(self, key: UserKey) -> None:
-        self._call(self._replace, [self._keys, f"{self._key_users}{key.userid}"], [key.value, dumps(key)])
+    def _key_args(self, key: UserKey) -> list[Any]:
+        deadline = user_key_deadline(key, self.limits.expired_key_retention) if self._now else None
+        cap, now = self.limits.userkeys, now_arg(self._now)
+        return [key.value, dumps(key), deadline_arg(deadline), cap, now, self._key_users]
+
+    def replace_user_keys(self, key: UserKey) -> bool:
+        self._forget_reads()
+        keys = [self._keys, f"{self._key_users}{key.userid}"]
+        return bool(self._call(self._replace, keys, self._key_args(key)))
 
     def add_user_key(self, key: UserKey) -> None:
-        with self._r.pipeline() as pipe:
-            pipe.hset(self._keys, key.value, dumps(key))
-            pipe.sadd(f"{self._key_users}{key.userid}", key.value)
-            pipe.execute()
+        self._forget_reads()
+        self._call(self._add, [self._keys, f"{self._key_users}{key.userid}"], self._key_args(key))
 
     def delete_user_keys(self, userid: int) -> None:
+        self._forget_reads()
         self._call(self._delete_keys, [self._keys, f"{self._key_users}{userid}"], [])
 
     def consume_user_key(self, value: str) -> bool:
-        return bool(self._call(self._consume, [self._keys], [value, self._key_users]))
+        self._forget_reads()
+        return bool(self._call(self._consume, [self._keys], [value, self._key_users, now_arg(self._now)]))
 
     # sessions
     def session(self, sid: str) -> Session | None:
-        return loads_opt(Session, self._r.get(self._sessions + sid))
+        body = live_body(self._r.hget(self._sessions, sid), self._now)
+        if body is None:
+            return None
+        found = loads(Session, body)
+        if self._now is not None and resume_session(found, int(self._now())):
+            self._put_session(found)  # used again: its inactivity deadline moves
+        return found
 
     def save_session(self, session: Session) -> None:
-        args = [dumps(session), str(session.userid), SESSION_RETENTION_S, self._session_users, session.sid]
-        self._call(self._save_session, [self._sessions + session.sid], args)
+        if self._now is not None and not session.timecreated:
+            session.timecreated = session.timemodified = int(self._now())
+        self._put_session(session)
+
+    def _put_session(self, session: Session) -> None:
+        deadline = session_deadline(session, self.sessiontimeout) if self._now is not None else None
+        args = [
+            session.sid,
+            dumps(session),
+            str(session.userid),
+            deadline_arg(deadline),
+            self.limits.sessions,
+            now_arg(self._now),
+            self._session_users,
+        ]
+        self._call(self._save_session, [self._sessions], args)
 
     def delete_session(self, sid: str) -> None:
-        self._call(self._delete_session, [self._sessions + sid], [self._session_users, sid])
+        self._call(self._delete_session, [self._sessions], [sid, self._session_users])
 
     def sessions_of_user(self, userid: int) -> list[Session]:
-        index = f"{self._session_users}{userid}"
-        sids = sorted(text(s) for s in self._r.smembers(index))
+        sids = sorted(text(s) for s in self._r.smembers(f"{self._session_users}{userid}"))
         if not sids:
             return []
         found: list[Session] = []
-        for sid, raw in zip(sids, self._r.mget([self._sessions + s for s in sids]), strict=True):
-            if raw is None:
-                self._r.srem(index, sid)  # expired: the index forgets it
-                continue
-            session = loads(Session, raw)
-            if session.userid == userid:
-                found.append(session)
+        for raw in self._r.hmget(self._sessions, sids):
+            body = live_body(raw, self._now)
+            if body is not None:
+                session = loads(Session, body)
+                if session.userid == userid:
+                    found.append(session)
         return found
 
-    # tokens
+    # tokens (one per user and service: they grow with the world, not with requests)
     def token(self, value: str) -> Token | None:
-        return loads_opt(Token, self._r.hget(self._tokens, value))
+        raw = self._r.hget(self._tokens, value)
+        return None if raw is None else loads(Token, raw)
 
     def tokens(self) -> list[Token]:
         return [loads(Token, raw) for raw in self._r.hvals(self._tokens)]

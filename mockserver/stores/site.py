@@ -10,12 +10,15 @@ Layout under the namespace ``N`` (``mockserver:``)::
     N g:<tenant>:<gen>: a generation's state (RedisRuntime, RedisSenceStore, WorldLog)
     N j:<tenant>        the tenant's journal (a reset clears it unless kept)
 
+    N changes           the channel every change is announced on (mockserver/stores/notify.py)
+
 Each process keeps its own copy of every world (loaded from the scenario) and follows the site:
-before each request it reads ``ver`` and the tenant's world version in one round trip, and
-catches up when either moved (a new tenant, a reset = a new generation, a moved clock, new
-rules or faults, a user or enrolment changed elsewhere). The admin side publishes after every
-admin request that may change something. A reset starts a new generation, so nothing of the
-old one can leak into the new; the old generation's keys are deleted.
+before each request it reads the messages already delivered to its subscription (no round trip
+when there are none) and catches up when one came (a new tenant, a reset = a new generation, a
+moved clock, new rules or faults; a user or enrolment changed elsewhere comes with its state).
+The admin side publishes before it answers every admin request that may change something. A
+reset starts a new generation, so nothing of the old one can leak into the new; the old
+generation's keys are deleted after the answer.
 
 Per process (documented in docs/stores.md): plugins' own tables, the delays drawn for faults,
 and the ``--watch`` reloads.
@@ -26,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
@@ -36,17 +39,18 @@ from mockserver.admin.faultspec import FaultSpec
 from mockserver.admin.state import AdminState
 from mockserver.config import ServerConfig
 from mockserver.stores.codec import text
-from mockserver.stores.connect import connect
+from mockserver.stores.connect import Client, connect
 from mockserver.stores.faults import SharedFaultBook
 from mockserver.stores.journal import RedisJournal
+from mockserver.stores.notify import Notifier
 from mockserver.stores.runtime import RedisRuntime
 from mockserver.stores.sence import RedisSenceStore
-from mockserver.stores.world import SharedWorldStore, WorldLog
+from mockserver.stores.world import SharedWorldStore, WorldLog, parse_message
 from mockserver.world.loader import LoadedScenario
 from mockserver.world.seed import build_store
 from mockserver.world.spec import Scenario
 from mockserver.world.store import Store
-from mockserver.world.tenant import DEFAULT_TENANT, TENANT_PREFIX, Tenant
+from mockserver.world.tenant import DEFAULT_TENANT, Tenant
 
 NAMESPACE = "mockserver:"
 SERVER_FAULTS = "!faults"
@@ -61,17 +65,21 @@ class SharedSite:
         self.journal_size = journal_size
         self._ver = namespace + "ver"
         self._tenants = namespace + "tenants"
-        self._version = -1
         self._applied: dict[str, dict[str, Any]] = {}
         """Each tenant's meta as this process last read or wrote it."""
         self._scenario_ids: dict[int, tuple[Scenario, str]] = {}
         self._scenarios: dict[str, LoadedScenario] = {}
         self._adopt: dict[str, tuple[int, float]] = {}
         self._joining = False
+        self.notifier = Notifier(client, namespace + "changes")
+        self._logs: dict[str, SharedWorldStore] = {}
+        """The world store of each log key (rebuilt from the tenants when a key is not found)."""
+        self._garbage: list[str] = []
+        """Prefixes of generations to delete once the answer is out (``collect``)."""
 
     # --- the WorldBackend of tenants ---------------------------------------------------------
 
-    def fresh_store(self, tenant: str, scenario: Scenario, now: int) -> Store:
+    def fresh_store(self, tenant: str, scenario: Scenario, now: int, clock: Callable[[], float] | None = None) -> Store:
         adopt = self._adopt.pop(tenant, None)
         if adopt is None and self._joining:
             # a server (re)joining the site takes over the running generation of the same scenario
@@ -80,22 +88,43 @@ class SharedSite:
             if meta is not None and meta["scenario"] == self.scenario_id(scenario):
                 adopt = (int(meta["gen"]), float(meta["started"]))
         if adopt is not None:
-            return self._store(tenant, adopt[0], scenario, now, adopt[1], fresh=False)
-        return self._store(tenant, int(self.r.incr(self.ns + "gen")), scenario, now, float(now), fresh=True)
+            return self._store(tenant, adopt[0], scenario, now, adopt[1], clock, fresh=False)
+        gen = int(self.r.incr(self.ns + "gen"))
+        return self._store(tenant, gen, scenario, now, float(now), clock, fresh=True)
 
-    def _store(self, tenant: str, gen: int, scenario: Scenario, now: int, started: float, *, fresh: bool) -> Store:
+    def _store(
+        self,
+        tenant: str,
+        gen: int,
+        scenario: Scenario,
+        now: int,
+        started: float,
+        clock: Callable[[], float] | None,
+        *,
+        fresh: bool,
+    ) -> Store:
         prefix = f"{self.ns}g:{tenant}:{gen}:"
         store = build_store(
             scenario,
             now,
-            runtime=RedisRuntime(self.r, prefix),
-            sence=RedisSenceStore(self.r, prefix, started),
+            clock,
+            runtime=RedisRuntime(
+                self.r, prefix, now=clock, limits=scenario.limits, sessiontimeout=scenario.moodle.sessiontimeout
+            ),
+            sence=RedisSenceStore(
+                self.r,
+                prefix,
+                started,
+                now=clock,
+                limits=scenario.limits,
+                pending_login_lifetime=scenario.sence.settings.pending_login_lifetime,
+            ),
             seed_runtime=fresh,
             store_class=SharedWorldStore,
         )
         assert isinstance(store, SharedWorldStore)
         store.generation = gen
-        store.attach(WorldLog(self.r, prefix), first=fresh)
+        store.attach(WorldLog(self.r, prefix, self.notifier.channel), first=fresh)
         return store
 
     def secret(self, mine: str) -> str:
@@ -146,33 +175,43 @@ class SharedSite:
 
     def join(self, admin: AdminState) -> None:
         """Called inside ``joining()`` once the app exists: follow the site, publish what is new."""
-        self._version = int(self.r.get(self._ver) or 0)
         self._follow(admin, self._read_metas())
         self.publish(admin)
+        self.collect()
 
-    def refresh(self, admin: AdminState, path: str) -> None:
-        """Before a request: catch up with the site (one round trip when nothing changed)."""
-        name = DEFAULT_TENANT
-        if path.startswith(TENANT_PREFIX):
-            name = path[len(TENANT_PREFIX) :].split("/", 1)[0]
-        everything = path.startswith("/__mock")
-        tenant = admin.tenants.get(name)
-        stores = [t.store for t in (admin.tenants.all() if everything else [tenant] if tenant else [])]
-        shared = [s.log for s in stores if isinstance(s, SharedWorldStore) and s.log is not None]
-        values = self.r.mget([self._ver, *(log.version_key for log in shared)])
-        version = int(values[0] or 0)
-        if version != self._version:
-            self._version = version
+    def refresh(self, admin: AdminState) -> None:
+        """Before a request: apply what the other processes announced (no round trip when nothing)."""
+        messages = self.notifier.pending()
+        if messages is None:  # a new subscription: anything may have changed meanwhile
             self._follow(admin, self._read_metas())
-            for t in admin.tenants.all() if everything else [admin.tenants.get(name)]:
-                if t is not None and isinstance(t.store, SharedWorldStore):
-                    t.store.pull()
+            for tenant in admin.tenants.all():
+                if isinstance(tenant.store, SharedWorldStore):
+                    tenant.store.pull()
             return
-        for log, value in zip(shared, values[1:], strict=True):
-            if int(value or 0) != log.seen:
-                for t in admin.tenants.all():
-                    if isinstance(t.store, SharedWorldStore) and t.store.log is log:
-                        t.store.pull()
+        for message in messages:
+            if message == b"s":
+                self._follow(admin, self._read_metas())
+            elif message.startswith(b"w\n"):
+                key, version, entity, state = parse_message(message[2:])
+                store = self._log_store(admin, key)
+                if store is not None:
+                    store.receive(version, entity, state)
+
+    def _log_store(self, admin: AdminState, key: str) -> SharedWorldStore | None:
+        store = self._logs.get(key)
+        if store is None or store.log is None:
+            self._logs = {
+                t.store.log.version_key: t.store
+                for t in admin.tenants.all()
+                if isinstance(t.store, SharedWorldStore) and t.store.log is not None
+            }
+            store = self._logs.get(key)  # None: a tenant this process follows on its "s" message
+        return store
+
+    def pass_fence(self) -> None:
+        """Before an answer: what this process published has reached every other process."""
+        if isinstance(self.r, Client):
+            self.r.pass_fence()
 
     def _read_metas(self) -> dict[str, dict[str, Any]]:
         raw = self.r.hgetall(self._tenants)
@@ -209,16 +248,24 @@ class SharedSite:
             if removed:
                 pipe.hdel(self._tenants, *removed)
             pipe.incr(self._ver)
+            pipe.publish(self.notifier.channel, "s")
             pipe.execute()
+        if isinstance(self.r, Client):
+            self.r.fence_pending = True
         for name, meta in changed.items():
             before = self._applied.get(name)
             if before is not None and before.get("gen") != meta.get("gen"):
-                self._drop(f"{self.ns}g:{name}:{before['gen']}:")
+                self._garbage.append(f"{self.ns}g:{name}:{before['gen']}:")
             self._applied[name] = meta
         for name in removed:
             before = self._applied.pop(name)
-            self._drop(f"{self.ns}g:{name}:{before['gen']}:")
+            self._garbage.append(f"{self.ns}g:{name}:{before['gen']}:")
             self.r.delete(f"{self.ns}j:{name}", f"{self.ns}j:{name}:total", f"{self.ns}fc:{name}")
+
+    def collect(self) -> None:
+        """Delete the keys of the generations ``publish`` left behind (after the answer: a scan)."""
+        while self._garbage:
+            self._drop(self._garbage.pop())
 
     def _drop(self, prefix: str) -> None:
         """Delete an old generation's keys (a reset or a removed tenant)."""

@@ -9,6 +9,10 @@ written to a change log in Redis and replayed by the other processes before thei
     P w:log    zset      entity -> version of its latest change
     P w:uid    counter   the last user id handed out (ids stay unique across processes)
 
+Every change is also published on the site's channel with its state (mockserver/stores/notify.py),
+so the other processes apply it without a round trip; the log is what a process reads when it
+(re)subscribes or sees a gap in the versions.
+
 Web service tokens travel the same way ("t:<token>"): every web service call reads one and
 token.php writes one rarely, so each process keeps them and a lookup costs no round trip.
 Only the latest state of each entity is kept, so the log is bounded by the size of the world
@@ -24,13 +28,17 @@ from typing import Any
 import redis
 
 from mockserver.stores.codec import as_dict, dumps, loads, text
+from mockserver.stores.connect import Client
 from mockserver.world.entities import Enrolment, Token, User
 from mockserver.world.store import MemoryStore
 
+# ARGV: entity, JSON, channel. The message: "w\n<log key>\n<version>\n<JSON>\n<entity>" (JSON has no
+# raw newline; the entity, last, may hold anything).
 _PUBLISH = """
 local v = redis.call('INCR', KEYS[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[3], v, ARGV[1])
+redis.call('PUBLISH', ARGV[3], 'w\\n' .. KEYS[1] .. '\\n' .. v .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[1])
 return v
 """
 
@@ -52,9 +60,17 @@ def _decode(cls: type[User] | type[Enrolment], raw: Any) -> Any:
     return cls(**data)
 
 
+def parse_message(raw: bytes) -> tuple[str, int, str, bytes]:
+    """A world message (``raw`` without its "w\\n") as (log key, version, entity, JSON)."""
+    key, version, rest = raw.split(b"\n", 2)
+    state, _, entity = rest.partition(b"\n")
+    return key.decode(), int(version), entity.decode(), state
+
+
 class WorldLog:
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, channel: str = "") -> None:
         self._r = client
+        self.channel = channel
         self.version_key = prefix + "w:v"
         self._ents = prefix + "w:ents"
         self._log = prefix + "w:log"
@@ -64,7 +80,11 @@ class WorldLog:
         """The version of the last change this process has applied."""
 
     def publish(self, entity: str, raw: str) -> None:
-        self._publish(keys=[self.version_key, self._ents, self._log], args=[entity, raw])
+        version = int(self._publish(keys=[self.version_key, self._ents, self._log], args=[entity, raw, self.channel]))
+        if version == self.seen + 1:
+            self.seen = version  # applied here already; its message comes back and is skipped
+        if isinstance(self._r, Client):
+            self._r.fence_pending = True
 
     def changes(self) -> list[tuple[str, bytes | None]]:
         """Entities changed since ``seen`` with their latest state; ``seen`` moves past them."""
@@ -108,22 +128,34 @@ class SharedWorldStore(MemoryStore):
         if self.log is None:
             return
         for entity, raw in self.log.changes():
-            if raw is None:
-                continue
-            kind, _, ident = entity.partition(":")
-            if kind == "t":
-                if raw == b"null":
-                    self._tokens.pop(ident, None)
-                else:
-                    self._tokens[ident] = loads(Token, raw)
-            elif kind == "u":
-                MemoryStore.save_user(self, _decode(User, raw))
-            elif kind == "e":
-                userid, _, courseid = ident.partition(":")
-                if raw == b"null":
-                    MemoryStore.delete_enrolment(self, int(userid), int(courseid))
-                else:
-                    MemoryStore.save_enrolment(self, _decode(Enrolment, raw))
+            if raw is not None:
+                self._apply(entity, raw)
+
+    def receive(self, version: int, entity: str, raw: bytes) -> None:
+        """A change another process published: applied in version order; a gap reads the log."""
+        if self.log is None or version <= self.log.seen:
+            return
+        if version == self.log.seen + 1:
+            self.log.seen = version
+            self._apply(entity, raw)
+        else:
+            self.pull()
+
+    def _apply(self, entity: str, raw: bytes) -> None:
+        kind, _, ident = entity.partition(":")
+        if kind == "t":
+            if raw == b"null":
+                self._tokens.pop(ident, None)
+            else:
+                self._tokens[ident] = loads(Token, raw)
+        elif kind == "u":
+            MemoryStore.save_user(self, _decode(User, raw))
+        elif kind == "e":
+            userid, _, courseid = ident.partition(":")
+            if raw == b"null":
+                MemoryStore.delete_enrolment(self, int(userid), int(courseid))
+            else:
+                MemoryStore.save_enrolment(self, _decode(Enrolment, raw))
 
     def next_user_id(self) -> int:
         if self.log is None:

@@ -8,7 +8,6 @@ shows these with file and line.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import re
 from pathlib import Path
@@ -19,18 +18,19 @@ Loc = tuple[str | int, ...]
 _INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
 
 
+_EXTERNAL_FUNCTION = re.compile(r"""\bExternalFunction\(\s*(?:name\s*=\s*)?(["'])([^"'\\]+)\1""")
+
+
 def function_names() -> set[str]:
     """The external functions this server has, read from their modules' source (``ExternalFunction(
-    name="...")``) rather than imported: importing the web service layer would cost ``validate`` more
-    than everything else it does (a test keeps this equal to the registry)."""
+    name="...")``, the name first) rather than imported: importing the web service layer would cost
+    ``validate`` more than everything else it does, and so would parsing the modules (a test keeps
+    this equal to the registry)."""
     moodle = Path(__file__).resolve().parent.parent / "moodle"
     files = [*sorted((moodle / "functions").glob("*.py")), *sorted((moodle / "plugins").glob("*/functions.py"))]
     names: set[str] = set()
     for path in files:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ExternalFunction":
-                values = [k.value for k in node.keywords if k.arg == "name"] + node.args[:1]
-                names.update(v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        names.update(match[1] for match in _EXTERNAL_FUNCTION.findall(path.read_text(encoding="utf-8")))
     return names
 
 

@@ -45,8 +45,9 @@ class RuntimeState(Protocol):
         """Every live key, by user id then creation time."""
         ...
 
-    def replace_user_keys(self, key: UserKey) -> None:
-        """Make ``key`` the user's only key (atomic: never two live keys after concurrent calls)."""
+    def replace_user_keys(self, key: UserKey) -> bool:
+        """Make ``key`` the user's only key (atomic: never two live keys after concurrent calls);
+        False, and nothing changed, when ``key.value`` is already a key (the caller draws again)."""
         ...
 
     def add_user_key(self, key: UserKey) -> None:
@@ -105,10 +106,13 @@ class MemoryRuntime:
     def user_keys(self) -> list[UserKey]:
         return sorted(self._keys.values(), key=lambda k: (k.userid, k.timecreated))
 
-    def replace_user_keys(self, key: UserKey) -> None:
+    def replace_user_keys(self, key: UserKey) -> bool:
         with self._lock:
+            if self._keys.get(key.value) is not None:
+                return False
             self._drop_keys(key.userid)
             self._put_key(key)
+            return True
 
     def add_user_key(self, key: UserKey) -> None:
         with self._lock:

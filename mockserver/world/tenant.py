@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,8 +23,9 @@ TENANT_PREFIX = "/t/"
 class WorldBackend(Protocol):
     """Where a tenant's runtime state lives when it is shared (``mockserver.stores.site``)."""
 
-    def fresh_store(self, tenant: str, scenario: Scenario, now: int) -> Store:
-        """A new generation of the tenant's state: the world of ``scenario``, runtime state seeded."""
+    def fresh_store(self, tenant: str, scenario: Scenario, now: int, clock: Callable[[], float] | None = None) -> Store:
+        """A new generation of the tenant's state: the world of ``scenario``, runtime state seeded,
+        expiring on ``clock`` (the tenant's)."""
         ...
 
 
@@ -57,7 +59,7 @@ class Tenant:
             if self.backend is None:
                 self.store = build_store(self.scenario, self.clock.time(), self.clock.now)
             else:
-                self.store = self.backend.fresh_store(self.name, self.scenario, self.clock.time())
+                self.store = self.backend.fresh_store(self.name, self.scenario, self.clock.time(), self.clock.now)
         self.rng = random.Random(self.seed)
 
     def replace(self, loaded: LoadedScenario) -> None:

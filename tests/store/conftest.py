@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import redis
@@ -24,8 +25,10 @@ from mockserver.world.runtime import MemoryRuntime, RuntimeState
 @dataclass
 class Backend:
     name: str
-    runtime: Callable[[], RuntimeState]
-    sence: Callable[[], SenceStore]
+    runtime: Callable[..., RuntimeState]
+    """A fresh, empty runtime state; keywords: ``now`` (the tenant clock), ``limits``, ``sessiontimeout``."""
+    sence: Callable[..., SenceStore]
+    """A fresh SENCE store; keywords: ``now``, ``limits``, ``pending_login_lifetime``."""
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +54,13 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     def prefix() -> str:
         return f"test:{uuid.uuid4().hex}:"
 
-    yield Backend("redis", lambda: RedisRuntime(client, prefix()), lambda: RedisSenceStore(client, prefix()))
+    def runtime(**options: Any) -> RuntimeState:
+        return RedisRuntime(client, prefix(), **options)
+
+    def sence(**options: Any) -> SenceStore:
+        return RedisSenceStore(client, prefix(), **options)
+
+    yield Backend("redis", runtime, sence)
 
 
 @pytest.fixture

@@ -70,9 +70,13 @@ def test_a_key_expires_on_the_tenant_clock_set_elsewhere(inprocess: ServerFactor
     a, b = pair(inprocess, redis_url)
     admin(a, "PUT", "/tenants/default/clock", json={"time": 2000000000, "frozen": True})
     key = key_of(login_url(b))
-    admin(a, "POST", "/tenants/default/clock/advance", json={"days": 2})
+    admin(a, "POST", "/tenants/default/clock/advance", json={"seconds": 7200})
     expired = b.client.get(f"{LOGIN_PHP}?key={key}")
     assert expired.status_code == 404 and "Expired key" in expired.text
+    admin(a, "POST", "/tenants/default/clock/advance", json={"days": 1})  # past the retention: forgotten
+    forgotten = b.client.get(f"{LOGIN_PHP}?key={key}")
+    assert forgotten.status_code == 404 and "Incorrect key" in forgotten.text
+    assert b.tenant.store.user_keys() == []
 
 
 def test_reset_on_one_server_empties_the_state_of_both(inprocess: ServerFactory, redis_url: str) -> None:
@@ -146,3 +150,15 @@ def test_a_key_taken_between_the_check_and_the_use_is_an_unknown_key(
     assert raced == [True]
     assert lost.status_code == 404 and "Incorrect key" in lost.text
     assert a.client.get("/my/").status_code == 303  # not logged in: sent to the login page
+
+
+def test_the_scenarios_limits_bound_the_shared_tables(inprocess: ServerFactory, redis_url: str) -> None:
+    """``limits.userkeys: 1`` in the scenario caps the keys of the whole site, oldest first."""
+    overrides = {"limits": {"userkeys": 1}}
+    a = inprocess(overrides=overrides, store_url=redis_url)
+    b = inprocess(overrides=overrides, store_url=redis_url)
+    first = key_of(login_url(a))
+    second = key_of(login_url(b, username="alumno2"))
+    assert [k.value for k in a.tenant.store.user_keys()] == [second]
+    assert b.client.get(f"{LOGIN_PHP}?key={first}").status_code == 404
+    assert a.client.get(f"{LOGIN_PHP}?key={second}").status_code == 303

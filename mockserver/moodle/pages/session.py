@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import string
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -12,6 +10,7 @@ from itsdangerous import BadSignature, Signer
 from starlette.responses import Response
 
 from mockserver.moodle.site import Site
+from mockserver.randombytes import random_bytes, token_hex
 from mockserver.world.entities import GUEST_USER_ID, Session, User
 
 COOKIE_NAME = "MoodleSession"
@@ -47,7 +46,7 @@ _SESSKEY_TABLE = bytes(ord(_SESSKEY_ALPHABET[byte % len(_SESSKEY_ALPHABET)]) for
 
 def new_sesskey() -> str:
     """Ten random alphanumerics, like Moodle's ``random_string(10)``."""
-    return os.urandom(10).translate(_SESSKEY_TABLE).decode("ascii")
+    return random_bytes(10).translate(_SESSKEY_TABLE).decode("ascii")
 
 
 class BrowserSession:
@@ -81,7 +80,7 @@ class BrowserSession:
 
     def _fresh(self) -> Session:
         self.changed = True
-        session = Session(sid=secrets.token_hex(16), sesskey=new_sesskey())
+        session = Session(sid=token_hex(16), sesskey=new_sesskey())
         self.site.store.save_session(session)
         return session
 
@@ -104,19 +103,21 @@ class BrowserSession:
     def save(self) -> None:
         self.site.store.save_session(self.session)
 
-    def login(self, user: User) -> None:
-        """``complete_user_login``: new session id and sesskey, login times and IP updated."""
+    def login(self, user: User, *, save: bool = True) -> None:
+        """``complete_user_login``: new session id and sesskey, login times and IP updated
+        (``save=False``: the caller adds to the session and saves it, one write instead of two)."""
         old = self._session
         if old is not None:
             self.site.store.delete_session(old.sid)
-        self.session = Session(sid=secrets.token_hex(16), userid=user.id, sesskey=new_sesskey(), wantsurl="")
+        self.session = Session(sid=token_hex(16), userid=user.id, sesskey=new_sesskey(), wantsurl="")
         if old is not None:
             self.session.data = {k: v for k, v in old.data.items() if k == "lang"}
         now = self.site.clock.time()
         user.lastlogin, user.currentlogin = user.currentlogin, now
         user.lastip = self.site.client_ip or ""
         self.site.store.save_user(user)
-        self.site.store.save_session(self.session)
+        if save:
+            self.site.store.save_session(self.session)
         self.changed = True
 
     def logout(self) -> None:

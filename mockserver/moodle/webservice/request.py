@@ -31,9 +31,18 @@ async def read_body(request: Request, limit: int) -> bytes | None:
 _MEDIA_END = re.compile(r"[;, ]")
 
 
+def header(request: Request, name: bytes) -> str | None:
+    """``request.headers.get(name)`` (the first one, latin-1; names compared as Starlette does, the
+    server gives them lower-cased) for a lower-case ``name``, without building the headers object."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
 def _media_type(request: Request) -> str:
     """The content type as SAPI matches it: lower-cased, up to the first ``;``, ``,`` or space."""
-    raw = request.headers.get("content-type", "").lstrip(" ")
+    raw = (header(request, b"content-type") or "").lstrip(" ")
     return _MEDIA_END.split(raw, maxsplit=1)[0].lower()
 
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from mockserver.moodle.plugins.auth_drupalservices.cookies import DrupalSession
 from mockserver.moodle.site import Site
+
+if TYPE_CHECKING:  # imported on the first call: a server that never talks to Drupal starts without it
+    import httpx
 
 ACCEPT_POST = "*/*"
 ACCEPT_GET = (
@@ -63,10 +64,14 @@ class RemoteAPI:
         self.logout_token = ""
 
     def _client(self) -> httpx.AsyncClient:
+        import httpx
+
         mounts: dict[str, httpx.AsyncBaseTransport] = getattr(self.site.request.app.state, "http_mounts", None) or {}
         return httpx.AsyncClient(mounts=mounts, verify=False, follow_redirects=False, trust_env=False)
 
     async def request(self, method: str, url: str, *, csrf: bool, body: bytes | None = None) -> Reply:
+        import httpx
+
         headers = {"Accept": ACCEPT_POST if method == "POST" else ACCEPT_GET}
         if self.session is not None:
             headers["Cookie"] = f"{self.session.name}={self.session.sid}"

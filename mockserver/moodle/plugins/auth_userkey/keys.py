@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -14,6 +13,7 @@ from mockserver.moodle.errors import InvalidParameterException
 from mockserver.moodle.params import php_empty, php_intval, validate_email
 from mockserver.moodle.plugins.auth_userkey.settings import config
 from mockserver.moodle.site import Site
+from mockserver.randombytes import random_bytes
 from mockserver.world.entities import User, UserKey
 
 DEFAULT_MAPPING_FIELD = "email"
@@ -116,16 +116,14 @@ def create_key(site: Site, user: User, allowed_ip: str | None) -> UserKey:
     if config(site).iprestriction_on:
         iprestriction = allowed_ip or site.client_ip
     now = site.clock.time()
-    while True:
+    while True:  # core draws again while the value exists; the store checks it in the same step
         # secrets.token_urlsafe(30), without its two layers of calls
-        random = base64.urlsafe_b64encode(os.urandom(30)).rstrip(b"=").decode("ascii")
+        random = base64.urlsafe_b64encode(random_bytes(30)).rstrip(b"=").decode("ascii")
         raw = f"{user.id}_{now}{random}"
         value = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
-        if site.store.user_key(value) is None:
-            break
-    key = UserKey(value, user.id, now + key_lifetime(site), iprestriction, now)
-    site.store.replace_user_keys(key)
-    return key
+        key = UserKey(value, user.id, now + key_lifetime(site), iprestriction, now)
+        if site.store.replace_user_keys(key):
+            return key
 
 
 def get_login_url(site: Site, data: dict[str, Any]) -> str:

@@ -99,8 +99,8 @@ async def login_php(request: Request) -> Response:
     if user.deleted:
         # get_complete_user_data() skips deleted users, so complete_user_login() gets false.
         return error_page(site, browser, MoodleException("generalexceptionmessage", "error", _LOGIN_USER_TYPEERROR))
-    browser.login(user)
-    mark_key_login(browser)
+    browser.login(user, save=False)
+    mark_key_login(browser)  # saves the session
     return redirect(site, browser, target)
 
 
