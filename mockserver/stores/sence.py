@@ -237,8 +237,8 @@ class RedisSenceStore:
         self._save_gate(keys=[self._gate, self._gate_key(record)], args=args)
 
     def all_gate_records(self) -> list[GateRecord]:
-        rows: Any = self._r.hgetall(self._gate)
-        return sorted((loads(GateRecord, raw) for raw in rows.values()), key=lambda r: r.id)
+        bodies = (self._live(raw) for raw in self._r.hvals(self._gate))
+        return sorted((loads(GateRecord, body) for body in bodies if body is not None), key=lambda r: r.id)
 
     def gate_records(self, userid: int, courseid: int) -> list[GateRecord]:
         ids = sorted(int(i) for i in self._r.smembers(f"{self._gate_index}{userid}:{courseid}"))
