@@ -39,6 +39,15 @@ if TYPE_CHECKING:
     from mockserver.world.spec import CourseSpec, EnrolmentSpec, Scenario, UserSpec
 
 INDEXED_USER_FIELDS = ("username", "email", "idnumber", "auth")
+FOLDED_EMAIL = "email:casefold"
+"""Not a field: the index of emails case-folded (core's case-insensitive ``sql_equal`` on email)."""
+INDEX_KEYS = (*INDEXED_USER_FIELDS, FOLDED_EMAIL)
+
+
+def index_values(user: Any) -> tuple[str, ...]:
+    """What a user is indexed under, in ``INDEX_KEYS`` order."""
+    return (str(user.username), str(user.email), str(user.idnumber), str(user.auth), str(user.email).casefold())
+
 
 _NO_IDS: tuple[int, ...] = ()
 
@@ -65,8 +74,9 @@ class World:
         self.by_field: dict[str, dict[str, int | tuple[int, ...]]] = {}
         ids = self.user_ids
         users = [self.users[uid] for uid in ids]
-        for field in INDEXED_USER_FIELDS:
-            values: list[str] = list(map(attrgetter(field), users))  # text fields, as the index's keys
+        columns: dict[str, list[str]] = {f: list(map(attrgetter(f), users)) for f in INDEXED_USER_FIELDS}
+        columns[FOLDED_EMAIL] = list(map(str.casefold, columns["email"]))
+        for field, values in columns.items():  # text fields, as the index's keys
             index: dict[str, int | tuple[int, ...]] = dict(zip(reversed(values), reversed(ids), strict=True))
             if len(index) < len(values):  # some value repeats: those get every id, lowest first
                 repeated = [value for value, n in Counter(values).items() if n > 1]
