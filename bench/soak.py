@@ -20,7 +20,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import httpx
 from benchlib import ROOT, free_port, wait_ok
@@ -44,7 +46,7 @@ def journal_total(base: str) -> int:
     return int(status["journal"]["total"])
 
 
-def drive(base: str, requests: int, threads: int) -> dict[str, int]:
+def drive(base: str, requests: int, threads: int) -> dict[str, Any]:
     """About ``requests`` requests of the soak mix (``threads`` wrk threads, one connection each).
 
     wrk stops at a duration, not a count: it runs until the server's journal has counted the
@@ -64,7 +66,10 @@ def drive(base: str, requests: int, threads: int) -> dict[str, int]:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if done is None:
         raise RuntimeError(f"wrk: unexpected output\n{output}")
-    return {"requests": int(done.group(1)), "non2xx3xx": int(errors.group(1)) if errors else 0}
+    failed: Counter[str] = Counter()
+    for step, status, count in re.findall(r"^failed (\d+) (\d+) (\d+)$", output, re.MULTILINE):
+        failed[f"step {step}: {status}"] += int(count)
+    return {"requests": int(done.group(1)), "non2xx3xx": int(errors.group(1)) if errors else 0, "failed": failed}
 
 
 def main() -> int:
@@ -72,12 +77,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=1_000_000, help="requests in all (default 1,000,000)")
     parser.add_argument("--warmup", type=int, default=5_000, help="the first measurement (default 5,000)")
     parser.add_argument("--every", type=int, default=100_000, help="then one measurement every N requests")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads, one connection each")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads, one connection each (at most 3)")
+    parser.add_argument("--scenario", default="scenarios/demo.yaml", help="the world served (default: the demo)")
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(MOCKSERVER), "serve", "--quiet", "--scenario", "scenarios/demo.yaml", "--port", str(port)],
+        [str(MOCKSERVER), "serve", "--quiet", "--scenario", args.scenario, "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
@@ -89,6 +95,7 @@ def main() -> int:
         print(f"{'requests':>12} {'RSS MiB':>9} {'req/s':>8} {'non-2xx/3xx':>12}")
         print(f"{0:>12,} {rss_mib(server.pid):>9.1f}")
         total, failures = 0, 0
+        failed: Counter[str] = Counter()
         while total < args.requests:
             step = args.warmup if total == 0 else min(args.every, args.requests - total)
             started = time.perf_counter()
@@ -96,6 +103,7 @@ def main() -> int:
             elapsed = time.perf_counter() - started
             total += result["requests"]
             failures += result["non2xx3xx"]
+            failed.update(result["failed"])
             rss = rss_mib(server.pid)
             samples.append({"requests": total, "rss_mib": round(rss, 1)})
             rate = result["requests"] / elapsed if elapsed else 0.0
@@ -106,7 +114,10 @@ def main() -> int:
         growth = last["rss_mib"] - first["rss_mib"]
         print(f"RSS after {first['requests']:,.0f}: {first['rss_mib']} MiB; after {last['requests']:,.0f}: "
               f"{last['rss_mib']} MiB ({growth:+.1f} MiB); non-2xx/3xx answers: {failures}")  # fmt: skip
-        print(json.dumps({"samples": samples, "non2xx3xx": failures}))
+        if failed:
+            shown = ", ".join(f"{k} x{n}" for k, n in sorted(failed.items()))
+            print(f"non-2xx/3xx by step of bench/wrk_soak.lua: {shown}")
+        print(json.dumps({"samples": samples, "non2xx3xx": failures, "failed": dict(failed)}))
     finally:
         server.terminate()
         try:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver import quietlog
 from mockserver.accesslog import AccessLog
 from mockserver.admin.api import PREFIX as ADMIN_PREFIX
 from mockserver.admin.inject import SERVER_SEND
@@ -135,4 +136,5 @@ class MockServerApp:
 
 
 def create_app(config: ServerConfig | None = None, scenario: LoadedScenario | None = None) -> MockServerApp:
+    quietlog.quiet_parsers()  # malformed multipart bodies are answered, not logged
     return MockServerApp(config or ServerConfig(), scenario)

@@ -54,6 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
         journal_bytes=args.journal_bytes,
         journal_entry_bytes=args.journal_entry_bytes,
         admin_max_body_bytes=args.admin_max_body,
+        max_tenants=args.max_tenants,
         seed=args.seed,
         watch=args.watch,
         access_log=not args.quiet,
@@ -146,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--admin-token", help="require this bearer token on the admin API")
     serve.add_argument(
         "--admin-open", action="store_true", help="admin API open to any client without a token (isolated networks)"
+    )
+    serve.add_argument(
+        "--max-tenants", type=int, default=100, help="tenants at once, default included (more: 409 until one goes)"
     )
     serve.add_argument("--journal-size", type=int, default=1000, help="journal entries kept per tenant (0: off)")
     serve.add_argument(

@@ -20,6 +20,7 @@ class ServerConfig:
     journal_bytes: int = 64 * 1024 * 1024  # per tenant, all kept entries together
     journal_entry_bytes: int = 64 * 1024  # request parameters one journal entry keeps
     admin_max_body_bytes: int = 16 * 1024 * 1024  # a larger admin request body is a 413
+    max_tenants: int = 100  # tenants at once, the default one included; POST /__mock/tenants past it: 409
     seed: int = 0
     admin_open: bool = False
     watch: bool = False

@@ -5,6 +5,11 @@ ends with an exception, including the ones that only mean the other side went aw
 is stopping: a request cancelled because shutdown waited its ``timeout_graceful_shutdown``, a
 client that disconnected while its body was read, a fault that hung up on purpose. Those become
 one WARNING line; real application errors keep their traceback.
+
+Parsers of client input log too: python-multipart writes a WARNING ("Did not find CR at end of
+boundary", ...) for each malformed multipart body before it raises, and the mock answers that body
+itself (Moodle as PHP does: an empty ``$_POST``; SENCE a 400), so those lines are only noise under
+a fuzz. ``quiet_parsers()`` keeps their errors and drops the rest.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from starlette.requests import ClientDisconnect
 from mockserver.admin.inject import ConnectionClosedByFault
 
 _GRACEFUL = "timeout graceful shutdown exceeded"
+PARSER_LOGGERS = ("python_multipart", "multipart")
+"""python-multipart's loggers (``multipart`` is its old import name)."""
 _EXPECTED = (ClientDisconnect, ConnectionClosedByFault, ConnectionResetError, BrokenPipeError)
 
 
@@ -36,6 +43,12 @@ class QuietDisconnects(logging.Filter):
         elif isinstance(record.msg, str) and _GRACEFUL in record.msg:
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
+
+
+def quiet_parsers() -> None:
+    """Client input the mock answers is not the server's problem: only ERROR and above from the parsers."""
+    for name in PARSER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def install() -> None:

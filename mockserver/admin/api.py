@@ -24,7 +24,14 @@ from mockserver.admin.faults import FaultBook
 from mockserver.admin.faultspec import FaultSpec
 from mockserver.admin.journal import JournalQuery, json_chunks
 from mockserver.admin.rules import rules_of, set_rules
-from mockserver.admin.state import AdminState, ScenarioSource, TenantError, TenantRuntime, UnknownTenant
+from mockserver.admin.state import (
+    AdminState,
+    ScenarioSource,
+    TenantError,
+    TenantLimit,
+    TenantRuntime,
+    UnknownTenant,
+)
 from mockserver.admin.verify import Expectation, verify
 from mockserver.admin.web import (
     YAML_TYPES,
@@ -479,7 +486,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "tenants",
         body="tenant",
         query=(Query("name", "Tenant name (default: generated)."), Query("path", "Scenario file on the server.")),
-        statuses={201: "Created", 409: "Name taken", 422: "Invalid scenario"},
+        statuses={201: "Created", 409: "Name taken, or --max-tenants reached", 422: "Invalid scenario"},
     ),
     Endpoint("GET", T, get_tenant, "A tenant: wwwroot, clock, journal and fault counts.", "tenants"),
     Endpoint(
@@ -627,7 +634,7 @@ def _guard(endpoint: Endpoint) -> Handler:
         except UnknownTenant as exc:
             return error(404, str(exc))
         except TenantError as exc:
-            return error(409 if "exists" in str(exc) else 400, str(exc))
+            return error(409 if "exists" in str(exc) or isinstance(exc, TenantLimit) else 400, str(exc))
 
     run.__name__ = endpoint.handler.__name__
     return run

@@ -31,6 +31,13 @@ class UnknownTenant(TenantError):
     """No tenant has this name."""
 
 
+class TenantLimit(TenantError):
+    """``--max-tenants`` tenants exist: a new one is refused (409) until one is deleted.
+
+    Refused rather than evicting the oldest idle tenant: a CI job's tenant that vanished under it
+    would fail far from the cause, while a refusal names the limit where the tenant is created."""
+
+
 @dataclass(frozen=True)
 class ScenarioSource:
     """Where a tenant's scenario came from, so that ``--watch`` can load it again."""
@@ -113,6 +120,11 @@ class AdminState:
             raise TenantError(f"invalid tenant name {name!r}: use a-z, 0-9, '-' and '_' (at most 63, starting alnum)")
         if self.tenants.get(name) is not None:
             raise TenantError(f"tenant {name!r} exists")
+        if len(self.tenants.all()) >= self.config.max_tenants:
+            raise TenantLimit(
+                f"tenant limit reached: {self.config.max_tenants} tenants (--max-tenants); "
+                "delete one (DELETE /__mock/tenants/{name}) or reset one instead"
+            )
         tenant = Tenant(name, loaded, seed=self.config.seed, backend=self.tenants.backend)
         self.tenants.add(tenant)
         runtime = self.runtime(tenant)

@@ -145,6 +145,15 @@ class MissingRecordException(MoodleException):
     kind = "dml_missing_record_exception"
 
 
+class DmlWriteException(MoodleException):
+    """``dml_write_exception``: the database refused an insert or update ("Error writing to database")."""
+
+    kind = "dml_write_exception"
+
+    def __init__(self, debuginfo: str | None = None) -> None:
+        super().__init__("dmlwriteexception", "error", None, debuginfo)
+
+
 class DmlMissingRecordException(MoodleException):
     kind = "dml_missing_record_exception"
 

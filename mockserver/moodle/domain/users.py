@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from mockserver.moodle.domain.formatting import format_string
-from mockserver.moodle.errors import MoodleException
+from mockserver.moodle.errors import DmlWriteException, MoodleException
 from mockserver.moodle.site import Site
 from mockserver.world.entities import ROLE_IDS, Course, User
 
@@ -37,6 +37,32 @@ def email_taken(site: Site, email: str, exclude: int | None = None, *, any_case:
         return exact
     folded = email.casefold()
     return any(u.id != exclude and u.email.casefold() == folded for u in site.store.users() if u.email)
+
+
+def created_users_room(site: Site) -> int:
+    """How many more users may be created at run time (``limits.created_users``).
+
+    Real Moodle has no cap; a test server must not grow without one. Counted from the store, so
+    every backend (and every worker of a shared store, once it caught up) applies it.
+    """
+    seeded = len(site.scenario.users) + 1  # the scenario's users and the guest user (mockserver.world.seed)
+    return site.scenario.limits.created_users - (len(site.store.users()) - seeded)
+
+
+def created_users_exhausted(site: Site) -> DmlWriteException:
+    """The insert past the cap fails as a full database makes it fail in Moodle; the debuginfo
+    names the limit. Created users are never evicted (a user the client made must not vanish)."""
+    cap = site.scenario.limits.created_users
+    return DmlWriteException(
+        f"mock server limit: limits.created_users = {cap} users created at run time in this tenant "
+        "(docs/scenarios.md#limits)"
+    )
+
+
+def check_created_users(site: Site) -> None:
+    """Before inserting one user created at run time."""
+    if created_users_room(site) < 1:
+        raise created_users_exhausted(site)
 
 
 def username_taken(site: Site, username: str | None, exclude: int | None = None) -> bool:

@@ -10,6 +10,8 @@ from mockserver.moodle.domain.users import (
     INTERNAL_AUTH,
     REFUSED_AUTH,
     check_password_policy,
+    created_users_exhausted,
+    created_users_room,
     email_taken,
     username_taken,
 )
@@ -157,8 +159,11 @@ def execute(call: Call, params: dict[str, Any]) -> list[dict[str, Any]]:
     require_capability(call.user, "moodle/user:create")
     pending: list[User] = []
     next_id = site.store.next_user_id()
+    room = created_users_room(site)
     for data in params["users"]:
         _check(site, data, pending)
+        if len(pending) >= room:  # user_create_user()'s insert fails: the transaction rolls back
+            raise created_users_exhausted(site)
         pending.append(_new_user(site, next_id + len(pending), data))
     # Every user passed: the transaction commits.
     for user in pending:

@@ -47,6 +47,7 @@ STRINGS: dict[tuple[str, str], str] = {
     ("error", "restoredaccountresetpassword"): "Restored account need to reset password before getting a token.",
     ("error", "requireloginerror"): "Course or activity not accessible.",
     ("error", "invalidsesskey"): ("Your session has most likely timed out. Please log in again."),
+    ("error", "sessionerroruser"): "Your session has timed out. Please log in again.",
     ("error", "invalidcourseid"): "You are trying to use an invalid course ID",
     ("error", "generalexceptionmessage"): "Exception - {$a}",
     ("error", "invaliduser"): "Invalid user",

@@ -16,6 +16,10 @@ from mockserver.randombytes import random_bytes, token_hex
 from mockserver.world.entities import GUEST_USER_ID, Session, User
 
 COOKIE_NAME = "MoodleSession"
+TIMED_OUT = "has_timed_out"
+"""``$SESSION->has_timed_out``: the browser brought a session the server no longer has."""
+LOGIN_ERROR = "loginerrormsg"
+"""``$SESSION->loginerrormsg``: the login page's error, kept across its redirect to itself."""
 _SESSKEY_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -86,8 +90,20 @@ class BrowserSession:
         try:
             sid = _signer(self.site).unsign(raw).decode("ascii")
         except (BadSignature, UnicodeDecodeError):
+            # Not this tenant's cookie (another tenant's under the same host, or forged): no session
+            # of this site was ever named, so the browser is a first visitor here.
             return None
-        return self.site.store.session(sid)
+        found = self.site.store.session(sid)
+        if found is not None:
+            return found
+        # ``\core\session\manager::initialise_user_session()``: a cookie naming a session the site no
+        # longer has (timed out, collected, evicted, or gone with a reset) gets a new empty session
+        # marked ``has_timed_out``; the login page then says "Your session has timed out. Please
+        # log in again."
+        session = self._fresh()
+        session.data[TIMED_OUT] = True
+        self.site.store.save_session(session)
+        return session
 
     def _fresh(self) -> Session:
         self.changed = True

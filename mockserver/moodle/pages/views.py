@@ -15,7 +15,7 @@ from mockserver.moodle.errors import DmlMissingRecordException, MoodleException
 from mockserver.moodle.lang import get_string
 from mockserver.moodle.pages.http import error_page, page_context, page_lang, redirect, script_path
 from mockserver.moodle.pages.params import PageParams
-from mockserver.moodle.pages.session import BrowserSession
+from mockserver.moodle.pages.session import LOGIN_ERROR, TIMED_OUT, BrowserSession
 from mockserver.moodle.plugins import hooks
 from mockserver.moodle.plugins.interface import CoursePage, HookPage
 from mockserver.moodle.site import Site
@@ -55,11 +55,22 @@ async def login_index(request: Request) -> Response:
     site = Site.of(request)
     browser = BrowserSession(site)
     params = await PageParams.read(request, site)
+    timed_out = browser.userid == 0 and browser.session.data.pop(TIMED_OUT, False)  # read once, as Moodle
+    if timed_out:
+        browser.save()
     hooked = await hooks.loginpage(HookPage(site, browser, params))
     if hooked is not None:
         return hooked
+    if timed_out and not params.post:
+        # login/index.php: "Detect problems with timedout sessions", then its redirect to itself
+        # that carries the message in $SESSION->loginerrormsg.
+        browser.session.data[LOGIN_ERROR] = get_string("sessionerroruser", "error", lang=page_lang(site, browser))
+        browser.save()
+        return redirect(site, browser, f"{site.wwwroot}/login/index.php")
     username_raw = params.raw("username")
-    error = ""
+    error = browser.session.data.pop(LOGIN_ERROR, "") if browser.userid == 0 else ""
+    if error:
+        browser.save()
     if request.method == "POST" and isinstance(username_raw, str):
         username = username_raw.strip().lower()
         password = params.raw("password")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from mockserver.moodle.domain.users import created_users_room
 from mockserver.moodle.plugins.auth_drupalservices.settings import AuthDrupalservicesSettings
 from mockserver.moodle.site import Site
 from mockserver.world.entities import User
@@ -131,6 +132,8 @@ def create_update_user(
         raise WriteError(name)  # username NOT NULL (no account), unique (username, mnethostid)
     now = int(site.clock.time())
     if current is None:
+        if created_users_room(site) < 1:
+            raise WriteError(name)  # limits.created_users: the insert fails as on a full database
         user = User(id=site.store.next_user_id(), timecreated=now, timemodified=now, **values)
         return site.store.add_user(user)
     updated = replace(current, timemodified=now, **values)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from mockserver.moodle.domain.users import email_taken, php_loose_equal, username_taken
+from mockserver.moodle.domain.users import check_created_users, email_taken, php_loose_equal, username_taken
 from mockserver.moodle.errors import InvalidParameterException
 from mockserver.moodle.params import php_empty, php_intval, validate_email
 from mockserver.moodle.plugins.auth_userkey.settings import config
@@ -56,6 +56,7 @@ def _create_user(site: Site, data: dict[str, Any]) -> User:
         raise InvalidParameterException(f"Email address is invalid: {data['email']}")
     if not site.cfg.allowaccountssameemail and email_taken(site, data["email"]):
         raise InvalidParameterException(f"Email address already exists: {data['email']}")
+    check_created_users(site)  # user_create_user()'s insert
     user = User(
         id=site.store.next_user_id(),
         username=str(data["username"]),
