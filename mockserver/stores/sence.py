@@ -238,6 +238,10 @@ class RedisSenceStore:
         args: list[Any] = [str(record.id), dumps(record), "", self.limits.gate_records, "", self._gate_index]
         self._save_gate(keys=[self._gate, self._gate_key(record)], args=args)
 
+    def all_gate_records(self) -> list[GateRecord]:
+        bodies = (self._live(raw) for raw in self._r.hvals(self._gate))
+        return sorted((loads(GateRecord, body) for body in bodies if body is not None), key=lambda r: r.id)
+
     def gate_records(self, userid: int, courseid: int) -> list[GateRecord]:
         ids = sorted(int(i) for i in self._r.smembers(f"{self._gate_index}{userid}:{courseid}"))
         if not ids:
