@@ -79,19 +79,22 @@ def serve(scenario: Path) -> tuple[subprocess.Popen[bytes], str, float]:
     return process, url, time.perf_counter() - began
 
 
-def load_seconds(scenario: Path, cache: Path) -> tuple[float, float]:
-    """In-process seconds of load_scenario + create_app (no interpreter start-up, no imports) and the
-    process's peak RSS in MB, in a fresh process whose parse cache is ``cache``."""
+def load_seconds(scenario: Path, cache: Path) -> tuple[float, float, float]:
+    """In-process seconds of load_scenario + create_app (no interpreter start-up, no imports), the
+    CPU seconds they took (steadier than wall time on a busy machine) and the process's peak RSS in
+    MB, in a fresh process whose parse cache is ``cache``."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so it would count this bench's own memory
     code = (
-        "import resource,time;from pathlib import Path;from mockserver.app import create_app;"
-        "from mockserver.config import ServerConfig;t=time.perf_counter();"
+        "import time;from pathlib import Path;from mockserver.app import create_app;"
+        "from mockserver.config import ServerConfig;t=time.perf_counter();c=time.process_time();"
         f"create_app(ServerConfig(scenario_path=Path({str(scenario)!r})));"
-        "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+        "print(time.perf_counter()-t, time.process_time()-c, "
+        "[int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0]/1024)"
     )
     env = {**os.environ, "MOCKSERVER_CACHE_DIR": str(cache)}
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
-    seconds, rss = output.split()
-    return float(seconds), float(rss)
+    seconds, cpu, rss = output.split()
+    return float(seconds), float(cpu), float(rss)
 
 
 def timed_posts(client: httpx.Client, path: str, runs: int, body: Any = None) -> tuple[float, float]:
@@ -133,8 +136,8 @@ def main() -> int:
         )
         cache = Path(tmp) / "cache"
         for name, path in (("json", paths["json"]), ("yaml, first", paths["yaml"]), ("yaml, cached", paths["yaml"])):
-            seconds, rss = load_seconds(path, cache)
-            print(f"  {name:<13} load + build {seconds:6.2f} s   peak RSS {rss:5.0f} MB")
+            seconds, cpu, rss = load_seconds(path, cache)
+            print(f"  {name:<13} load + build {seconds:6.2f} s (CPU {cpu:5.2f} s)   peak RSS {rss:5.0f} MB")
         process, url, ready = serve(paths["json"])
         print(f"  json          serve to first 200 {ready:6.2f} s   peak RSS {peak_rss_mb(process.pid):5.0f} MB")
         try:

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchlib import REST, ROOT, free_port, login_url_body, wait_ok, wrk
+from benchlib import REST, ROOT, cpu_seconds, free_port, login_url_body, wait_ok, wrk
 
 sys.path.insert(0, str(ROOT))
 
@@ -57,15 +57,19 @@ def main() -> int:
             CONFIGS[2]: ["--store", redis_two.url, "--workers", "2"],
         }
         servers = {}
-        for name in CONFIGS:
+        cpu_of: dict[str, list[int]] = {}  # the server's processes and its redis-server: CPU per request
+        for name, redis_server in zip(CONFIGS, (None, redis_one, redis_two), strict=True):
             port = free_port()
             process = start([*mockserver, "--port", str(port), *extra[name]], port)
             servers[name] = (process, f"http://127.0.0.1:{port}")
+            cpu_of[name] = [process.pid] + ([redis_server.pid] if redis_server else [])
         body = login_url_body("student0")
         used = dict.fromkeys(CONFIGS, 0)
         for _ in range(args.rounds):
             for name in CONFIGS:
                 _, base = servers[name]
+                pids = cpu_of[name]
+                before = sum(cpu_seconds(p) for p in pids)
                 results[name]["a"].append(
                     wrk(
                         base + REST,
@@ -75,6 +79,8 @@ def main() -> int:
                         env={"BENCH_BODY": body},
                     )
                 )
+                middle = sum(cpu_seconds(p) for p in pids)
+                results[name]["a"][-1]["cpu_us"] = (middle - before) / max(results[name]["a"][-1]["requests"], 1) * 1e6
                 login = wrk(
                     base + "/",
                     duration=args.duration,
@@ -82,6 +88,7 @@ def main() -> int:
                     script=ROOT / "bench" / "wrk_keys.lua",
                     env={"BENCH_KEYS": str(keys), "BENCH_KEY_OFFSET": str(used[name])},
                 )
+                login["cpu_us"] = (sum(cpu_seconds(p) for p in pids) - middle) / max(login["requests"], 1) * 1e6
                 used[name] += login["requests"] + args.connections
                 results[name]["b"].append(login)
         for process, _ in servers.values():
@@ -89,14 +96,16 @@ def main() -> int:
 
     medians = {name: {k: median_result(v) for k, v in parts.items()} for name, parts in results.items()}
     print(f"stores: medians of {args.rounds} interleaved rounds of {args.duration} s, {args.connections} connections")
-    print(f"{'configuration':<22}{'endpoint':<24}{'req/s':>9}{'p50':>10}{'p99':>10}{'x memory':>10}{'non-2xx':>9}")
+    print("CPU/req: CPU time of the server's processes and of its redis-server per request")
+    header = f"{'configuration':<22}{'endpoint':<24}{'req/s':>9}{'p50':>10}{'p99':>10}{'x memory':>10}{'CPU/req':>10}"
+    print(header + f"{'non-2xx':>9}")
     for name in CONFIGS:
         for part, label in (("a", "request_login_url"), ("b", "login.php, fresh keys")):
             result, base_rps = medians[name][part], medians[CONFIGS[0]][part]["rps"]
             ratio = result["rps"] / base_rps if base_rps else 0.0
             print(
                 f"{name:<22}{label:<24}{result['rps']:>9.0f}{result['p50']:>10}{result['p99']:>10}"
-                f"{ratio:>10.2f}{result['non2xx']:>9}"
+                f"{ratio:>10.2f}{result['cpu_us']:>8.0f}us{result['non2xx']:>9}"
             )
     two = medians[CONFIGS[2]]
     worst = min(two[p]["rps"] / medians[CONFIGS[0]][p]["rps"] for p in ("a", "b"))

@@ -287,11 +287,15 @@ def clean_host(value: str) -> str:
     return ""
 
 
+_NOT_USERNAME = re.compile(r"[^-.@_a-z0-9]")
+_NOT_ALPHANUM = re.compile(r"[^A-Za-z0-9]")
+
+
 def clean_username(value: str, extended_chars: bool = False) -> str:
     value = php_trim(fix_utf8(value)).lower()
     if not extended_chars:
         value = value.replace(" ", "")
-        value = re.sub(r"[^-.@_a-z0-9]", "", value)
+        value = _NOT_USERNAME.sub("", value)
     return value
 
 
@@ -360,7 +364,7 @@ class ParamCleaner:
             "raw": fix_utf8,
             "raw_trimmed": lambda v: php_trim(fix_utf8(v)),
             "alpha": lambda v: re.sub(r"[^a-zA-Z]", "", v),
-            "alphanum": lambda v: re.sub(r"[^A-Za-z0-9]", "", v),
+            "alphanum": lambda v: _NOT_ALPHANUM.sub("", v),
             "alphanumext": lambda v: re.sub(r"[^A-Za-z0-9_-]", "", v),
             "safedir": clean_safedir,
             "sequence": lambda v: re.sub(r"[^0-9,]", "", v),

@@ -55,6 +55,9 @@ class SenceStore(Protocol):
     def add_gate_record(self, record: GateRecord) -> GateRecord: ...
     def save_gate_record(self, record: GateRecord) -> None: ...
     def gate_records(self, userid: int, courseid: int) -> list[GateRecord]: ...
+    def all_gate_records(self) -> list[GateRecord]:
+        """Every gate record, by id (a bounded table: the admin world view lists them)."""
+        ...
 
 
 class SenceMemoryStore:
@@ -180,6 +183,9 @@ class SenceMemoryStore:
     def gate_records(self, userid: int, courseid: int) -> list[GateRecord]:
         found = [r for r in self._gate.values() if r.userid == userid and r.courseid == courseid]
         return [replace(r) for r in sorted(found, key=lambda r: r.id)]
+
+    def all_gate_records(self) -> list[GateRecord]:
+        return [replace(r) for r in sorted(self._gate.values(), key=lambda r: r.id)]
 
     def stats(self) -> dict[str, dict[str, int]]:
         """How full each table is (held, cap, expired, evicted)."""

@@ -20,6 +20,7 @@ import redis
 from mockserver.admin.faults import ActiveFault, Decision, FaultBook
 from mockserver.admin.matching import RequestFacts, matches
 from mockserver.stores.codec import text
+from mockserver.stores.wire import script_for
 
 # ARGV: fault id, limit ('' none) -> {matched, fired step (-1: limit reached)}
 _MATCH = """
@@ -42,8 +43,8 @@ class SharedFaultBook(FaultBook):
         super().__init__(seed=seed)
         self._r = client
         self._key = key
-        self._match = client.register_script(_MATCH)
-        self._fire = client.register_script(_FIRE)
+        self._match = script_for(client, _MATCH)  # per matching request: on the fast line (wire.py)
+        self._fire = script_for(client, _FIRE)
         self._loaded = False
 
     def load(self, specs: Any) -> None:

@@ -17,6 +17,7 @@ import redis
 
 from mockserver.admin.journal import JournalEntry, JournalQuery, ResponseFacts
 from mockserver.admin.matching import RequestFacts
+from mockserver.stores.wire import script_for
 
 _APPEND = """
 local seq = redis.call('INCR', KEYS[2])
@@ -84,7 +85,7 @@ class RedisJournal:
         self.size = max(size, 0)
         self._key = key
         self._total = key + ":total"
-        self._append = client.register_script(_APPEND)
+        self._append = script_for(client, _APPEND)  # once per request: on the fast line (wire.py)
 
     @property
     def enabled(self) -> bool:

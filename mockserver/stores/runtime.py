@@ -25,6 +25,7 @@ import redis
 from mockserver.stores.bounded import LIB, deadline_arg, live_body, now_arg
 from mockserver.stores.codec import dumps, loads, text
 from mockserver.stores.reads import KEY_READS
+from mockserver.stores.wire import hget_for, script_for
 from mockserver.world.entities import Session, Token, UserKey
 from mockserver.world.expiry import resume_session, session_deadline, user_key_deadline
 from mockserver.world.limits import Limits
@@ -137,12 +138,13 @@ class RedisRuntime:
         self._sessions = prefix + "s"
         self._session_users = prefix + "su:"
         self._tokens = prefix + "tokens"
-        self._replace = client.register_script(_REPLACE)
-        self._add = client.register_script(_ADD)
-        self._consume = client.register_script(_CONSUME)
-        self._delete_keys = client.register_script(_DELETE_KEYS)
-        self._save_session = client.register_script(_SAVE_SESSION)
-        self._delete_session = client.register_script(_DELETE_SESSION)
+        self._hget = hget_for(client)  # what requests run goes on the fast line (wire.py)
+        self._replace = script_for(client, _REPLACE)
+        self._add = script_for(client, _ADD)
+        self._consume = script_for(client, _CONSUME)
+        self._delete_keys = script_for(client, _DELETE_KEYS)
+        self._save_session = script_for(client, _SAVE_SESSION)
+        self._delete_session = script_for(client, _DELETE_SESSION)
 
     def _call(self, script: Any, keys: list[str], args: list[Any]) -> Any:
         return script(keys=keys, args=args)
@@ -151,13 +153,13 @@ class RedisRuntime:
     def user_key(self, value: str) -> UserKey | None:
         reads = KEY_READS.get()
         if reads is None:
-            raw = self._r.hget(self._keys, value)
+            raw = self._hget(self._keys, value)
         else:
             name = self._keys + " " + value
             if name in reads:
                 raw = reads[name]
             else:
-                raw = reads[name] = self._r.hget(self._keys, value)
+                raw = reads[name] = self._hget(self._keys, value)
         body = live_body(raw, self._now)
         return None if body is None else loads(UserKey, body)
 
@@ -196,7 +198,7 @@ class RedisRuntime:
 
     # sessions
     def session(self, sid: str) -> Session | None:
-        body = live_body(self._r.hget(self._sessions, sid), self._now)
+        body = live_body(self._hget(self._sessions, sid), self._now)
         if body is None:
             return None
         found = loads(Session, body)

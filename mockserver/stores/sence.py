@@ -26,6 +26,7 @@ from mockserver.sence.records import GateRecord, LoginAttempt, RegisterEntry, Se
 from mockserver.sence.store import DEFAULT_PENDING_LOGIN_LIFETIME
 from mockserver.stores.bounded import LIB, PUT, PUT_IF_LIVE, TAKE, deadline_arg, live_body, now_arg
 from mockserver.stores.codec import dumps, loads
+from mockserver.stores.wire import hget_for, script_for
 from mockserver.world.limits import Limits
 
 _ID_HEAD = '{"id":0'
@@ -125,14 +126,15 @@ class RedisSenceStore:
         self._attempts = p + "a"
         self._rules = p + "r"
         self._gate, self._gate_id, self._gate_index = p + "g", p + "gid", p + "gu:"
-        self._put = client.register_script(PUT)
-        self._put_if_live = client.register_script(PUT_IF_LIVE)
-        self._take = client.register_script(TAKE)
-        self._add_with_id = client.register_script(_ADD_WITH_ID)
-        self._add_session = client.register_script(_ADD_SESSION)
-        self._close = client.register_script(_CLOSE)
-        self._add_gate = client.register_script(_ADD_GATE)
-        self._save_gate = client.register_script(_SAVE_GATE)
+        self._hget = hget_for(client)  # what requests run goes on the fast line (wire.py)
+        self._put = script_for(client, PUT)
+        self._put_if_live = script_for(client, PUT_IF_LIVE)
+        self._take = script_for(client, TAKE)
+        self._add_with_id = script_for(client, _ADD_WITH_ID)
+        self._add_session = script_for(client, _ADD_SESSION)
+        self._close = script_for(client, _CLOSE)
+        self._add_gate = script_for(client, _ADD_GATE)
+        self._save_gate = script_for(client, _SAVE_GATE)
 
     def _deadline(self, start: float, seconds: int) -> str:
         return deadline_arg(start + seconds if self._now is not None else None)
@@ -153,7 +155,7 @@ class RedisSenceStore:
         self._put(keys=[self._entries], args=args)
 
     def entry(self, entry_id: int) -> RegisterEntry | None:
-        body = self._live(self._r.hget(self._entries, str(entry_id)))
+        body = self._live(self._hget(self._entries, str(entry_id)))
         return None if body is None else loads(RegisterEntry, body)
 
     def entries(self) -> list[RegisterEntry]:
@@ -209,7 +211,7 @@ class RedisSenceStore:
         self._put(keys=[self._attempts], args=self._attempt_args(attempt))
 
     def attempt(self, attempt_id: str) -> LoginAttempt | None:
-        body = self._live(self._r.hget(self._attempts, attempt_id))
+        body = self._live(self._hget(self._attempts, attempt_id))
         return None if body is None else loads(LoginAttempt, body)
 
     def save_attempt(self, attempt: LoginAttempt) -> None:
@@ -235,6 +237,10 @@ class RedisSenceStore:
     def save_gate_record(self, record: GateRecord) -> None:
         args: list[Any] = [str(record.id), dumps(record), "", self.limits.gate_records, "", self._gate_index]
         self._save_gate(keys=[self._gate, self._gate_key(record)], args=args)
+
+    def all_gate_records(self) -> list[GateRecord]:
+        bodies = (self._live(raw) for raw in self._r.hvals(self._gate))
+        return sorted((loads(GateRecord, body) for body in bodies if body is not None), key=lambda r: r.id)
 
     def gate_records(self, userid: int, courseid: int) -> list[GateRecord]:
         ids = sorted(int(i) for i in self._r.smembers(f"{self._gate_index}{userid}:{courseid}"))

@@ -29,6 +29,7 @@ import redis
 
 from mockserver.stores.codec import as_dict, dumps, loads, text
 from mockserver.stores.connect import Client
+from mockserver.stores.wire import script_for
 from mockserver.world.entities import Enrolment, Token, User
 from mockserver.world.store import MemoryStore
 
@@ -75,7 +76,7 @@ class WorldLog:
         self._ents = prefix + "w:ents"
         self._log = prefix + "w:log"
         self._uid = prefix + "w:uid"
-        self._publish = client.register_script(_PUBLISH)
+        self._publish = script_for(client, _PUBLISH)  # from requests: on the fast line (wire.py)
         self.seen = 0
         """The version of the last change this process has applied."""
 

@@ -20,6 +20,7 @@ import weakref
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
+from itertools import compress
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,16 @@ from mockserver.world.entities import (
 if TYPE_CHECKING:
     from mockserver.world.spec import CourseSpec, EnrolmentSpec, Scenario, UserSpec
 
-INDEXED_USER_FIELDS = ("username", "email", "idnumber")
+INDEXED_USER_FIELDS = ("username", "email", "idnumber", "auth")
+FOLDED_EMAIL = "email:casefold"
+"""Not a field: the index of emails case-folded (core's case-insensitive ``sql_equal`` on email)."""
+INDEX_KEYS = (*INDEXED_USER_FIELDS, FOLDED_EMAIL)
+
+
+def index_values(user: Any) -> tuple[str, ...]:
+    """What a user is indexed under, in ``INDEX_KEYS`` order."""
+    return (str(user.username), str(user.email), str(user.idnumber), str(user.auth), str(user.email).casefold())
+
 
 _NO_IDS: tuple[int, ...] = ()
 
@@ -64,40 +74,31 @@ class World:
         self.by_field: dict[str, dict[str, int | tuple[int, ...]]] = {}
         ids = self.user_ids
         users = [self.users[uid] for uid in ids]
-        for field in INDEXED_USER_FIELDS:
-            values = list(map(str, map(attrgetter(field), users)))
+        columns: dict[str, list[str]] = {f: list(map(attrgetter(f), users)) for f in INDEXED_USER_FIELDS}
+        columns[FOLDED_EMAIL] = list(map(str.casefold, columns["email"]))
+        for field, values in columns.items():  # text fields, as the index's keys
             index: dict[str, int | tuple[int, ...]] = dict(zip(reversed(values), reversed(ids), strict=True))
             if len(index) < len(values):  # some value repeats: those get every id, lowest first
-                repeated = {value for value, n in Counter(values).items() if n > 1}
-                found: dict[str, list[int]] = {value: [] for value in repeated}
-                for value, uid in zip(values, ids, strict=True):
-                    if value in repeated:
-                        found[value].append(uid)
-                index.update((value, tuple(uids)) for value, uids in found.items())
+                repeated = [value for value, n in Counter(values).items() if n > 1]
+                if len(repeated) <= _FEW:
+                    for value in repeated:
+                        index[value] = tuple(compress(ids, map(value.__eq__, values)))
+                else:
+                    found: dict[str, list[int]] = {value: [] for value in repeated}
+                    for value, uid in zip(values, ids, strict=True):
+                        if value in found:
+                            found[value].append(uid)
+                    index.update((value, tuple(uids)) for value, uids in found.items())
             self.by_field[field] = index
 
     def _index(self, scenario: Scenario) -> None:
         self.lang = scenario.moodle.lang
         guest = User(GUEST_USER_ID, "guest", firstname="Guest user", lastname=" ", auth="manual", lang=self.lang)
-        next_id = max([u.id for u in scenario.users if u.id is not None] + [1]) + 1
-        user_ids = []
-        for spec in scenario.users:
-            if spec.id is None:
-                user_ids.append(next_id)
-                next_id += 1
-            else:
-                user_ids.append(spec.id)
+        user_ids = _assign_ids(list(map(attrgetter("id"), scenario.users)))
         self.users = {GUEST_USER_ID: guest, **dict(zip(user_ids, scenario.users, strict=True))}
         usernames = map(attrgetter("username"), scenario.users)
         by_username = {"guest": GUEST_USER_ID, **dict(zip(usernames, user_ids, strict=True))}
-        next_course = max([c.id for c in scenario.courses if c.id is not None] + [1]) + 1
-        course_ids = []
-        for cspec in scenario.courses:
-            if cspec.id is None:
-                course_ids.append(next_course)
-                next_course += 1
-            else:
-                course_ids.append(cspec.id)
+        course_ids = _assign_ids(list(map(attrgetter("id"), scenario.courses)))
         site = Course(SITE_COURSE_ID, "site", scenario.moodle.sitename, category=0)
         self.courses = {SITE_COURSE_ID: site, **dict(zip(course_ids, scenario.courses, strict=True))}
         shortnames = map(attrgetter("shortname"), scenario.courses)
@@ -219,6 +220,25 @@ class World:
 
 
 EMPTY = World()
+
+_FEW = 16
+"""Values repeated by many users (an empty idnumber, auth ``manual``): gathered one C-level pass each."""
+
+
+def _assign_ids(fixed: list[int | None]) -> list[int]:
+    """Ids as Moodle's scenario gives them: the fixed ones, the others from above the highest fixed one (2 up)."""
+    first = max([i for i in fixed if i is not None] + [1]) + 1
+    if not any(i is not None for i in fixed):
+        return list(range(first, first + len(fixed)))
+    assigned = []
+    for i in fixed:
+        if i is None:
+            assigned.append(first)
+            first += 1
+        else:
+            assigned.append(i)
+    return assigned
+
 
 _LOW = (1 << 32) - 1
 

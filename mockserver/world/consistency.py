@@ -84,8 +84,12 @@ def check_references(scenario: Scenario) -> list[tuple[Loc, str]]:
         for cmid in enrolment.completed:
             if cmid not in activities.get(enrolment.course, set()):
                 problem(f"enrolments.{i}.completed", f"no activity {cmid} in course {enrolment.course!r}")
-    pairs = Counter(zip(map(_USER, scenario.enrolments), map(_COURSE, scenario.enrolments), strict=True))
-    for i, enrolment in enumerate(scenario.enrolments if len(pairs) < len(scenario.enrolments) else ()):
+    pairs: Counter[tuple[str, str]] = Counter()
+    if len(set(zip(map(_USER, scenario.enrolments), map(_COURSE, scenario.enrolments), strict=True))) < len(
+        scenario.enrolments
+    ):
+        pairs = Counter((e.user, e.course) for e in scenario.enrolments)
+    for i, enrolment in enumerate(scenario.enrolments if pairs else ()):
         if pairs[(enrolment.user, enrolment.course)] > 1:
             problem(f"enrolments.{i}", f"user {enrolment.user!r} is enrolled in {enrolment.course!r} more than once")
     keys = Counter(k.value for k in scenario.userkeys)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from mockserver.moodle.plugins.scenario import move_legacy
 from mockserver.world import parsecache
@@ -17,7 +18,7 @@ from mockserver.world.advice import advise
 from mockserver.world.consistency import check_references
 from mockserver.world.diagnose import prune, unknown_key_message
 from mockserver.world.gcpause import gc_paused
-from mockserver.world.spec import Fixtures, Scenario
+from mockserver.world.spec import CourseSpec, EnrolmentSpec, Fixtures, Scenario, UserSpec
 
 Location = tuple[str | int, ...]
 
@@ -251,7 +252,7 @@ class Partial:
 _PRUNE_ROUNDS = 4  # an unknown key, then a bad value, then the item holding it, ...
 
 
-def validate_partial(model: type[BaseModel], text: str, source: str) -> Partial:
+def validate_partial(model: type[BaseModel], text: str, source: str, *, chunked: bool = True) -> Partial:
     """Validate ``text`` as ``model``; on errors, validate again without the parts that failed."""
     data, lines = parse_text(text, source, legacy=model is Scenario)
     if not isinstance(data, dict):
@@ -262,6 +263,11 @@ def validate_partial(model: type[BaseModel], text: str, source: str) -> Partial:
     if model is Scenario:
         # plugin settings at old places; errors keep their lines (``Lines`` maps them when built)
         data = move_legacy(data, lines if isinstance(lines, dict) else None)
+    if chunked and any(isinstance(data.get(name), list) and len(data[name]) >= LARGE_LIST for name in _CHUNKED):
+        valid = _validate_in_chunks(model, data)
+        if valid is not None:
+            return Partial(valid, lines, [])
+        return validate_partial(model, text, source, chunked=False)  # an error: the whole text, the usual report
     try:
         return Partial(model.model_validate(data), lines, [])
     except ValidationError as exc:
@@ -279,6 +285,40 @@ def validate_partial(model: type[BaseModel], text: str, source: str) -> Partial:
         except ValidationError as exc:
             errors = exc.errors()
     return Partial(None, lines, problems, dropped)
+
+
+LARGE_LIST = 10_000
+_CHUNK = 5_000
+_CHUNKED = {"users": UserSpec, "courses": CourseSpec, "enrolments": EnrolmentSpec}
+
+
+@functools.cache
+def _list_adapter(item: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[item])  # type: ignore[valid-type]
+
+
+def _validate_in_chunks(model: type[BaseModel], data: dict[str, Any]) -> Any | None:
+    """``model`` from ``data`` (a large world), its long lists validated a chunk at a time, each chunk's
+    parsed dicts freed as soon as its items exist: the raw data and the models never both hold the
+    whole world (about a fifth of a large world's peak memory). Items validate exactly as inside
+    ``model``. ``data`` is used up; None on any error (the caller validates the text again, whole,
+    for the usual report)."""
+    lists: dict[str, list[Any]] = {}
+    try:
+        for name, item in _CHUNKED.items():
+            raw = data.get(name)
+            if not isinstance(raw, list) or len(raw) < LARGE_LIST:
+                continue
+            adapter = _list_adapter(item)
+            done: list[Any] = []
+            for start in range(0, len(raw), _CHUNK):
+                done.extend(adapter.validate_python(raw[start : start + _CHUNK]))
+                raw[start : start + _CHUNK] = [None] * len(raw[start : start + _CHUNK])
+            lists[name] = done
+            del data[name]
+        return model.model_validate(data).model_copy(update=lists)
+    except ValidationError:
+        return None
 
 
 def validate_model_with_lines(model: type[BaseModel], text: str, source: str) -> tuple[Any, Mapping[Location, int]]:

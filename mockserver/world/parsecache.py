@@ -4,7 +4,7 @@ Parsing YAML is slow even through libyaml (every scalar goes through Python-leve
 a 14 MB world of 300,000 items takes seconds), while the json module reads the same data in a
 fraction of that. So a YAML file of at least ``MIN_BYTES`` that parsed cleanly is stored once as
 JSON under the SHA-256 of its text, and later loads of the same text read that instead. Only data
-JSON holds exactly is stored (a timestamp, a set or a non-text key: no cache); any unreadable,
+JSON holds exactly is stored (a timestamp or a set: no cache); any unreadable,
 missing or corrupt entry just means parsing the YAML again.
 
 Where: ``$MOCKSERVER_CACHE_DIR``, else ``$XDG_CACHE_HOME/mockserver/parsed``, else
@@ -60,15 +60,15 @@ def cached(text: str) -> Any | None:
 
 
 def store(text: str, data: Any) -> None:
-    """Keep ``data`` (what ``text`` parsed to, duplicate keys already refused) when JSON holds it exactly."""
+    """Keep ``data``, what the scenario loader parsed ``text`` to (duplicate keys refused, every key the
+    text written), when JSON holds it exactly: a value JSON has no type for (a timestamp, a set, bytes,
+    NaN) makes ``json.dumps`` fail, and then nothing is stored."""
     entry = _entry(text)
     if entry is None:
         return
     try:
         encoded = json.dumps(data, ensure_ascii=False, allow_nan=False, check_circular=False)
     except (TypeError, ValueError, RecursionError):
-        return
-    if json.loads(encoded) != data:  # e.g. an int key turned into text: not exact, not cached
         return
     temporary: str | None = None
     try:

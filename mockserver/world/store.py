@@ -14,7 +14,7 @@ from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 from mockserver.sence.store import SenceMemoryStore, SenceStore
-from mockserver.world.base import EMPTY, INDEXED_USER_FIELDS, World
+from mockserver.world.base import EMPTY, INDEX_KEYS, World, index_values
 from mockserver.world.entities import Category, Course, Enrolment, Service, Session, Token, User, UserKey
 from mockserver.world.limits import Limits
 from mockserver.world.runtime import DEFAULT_SESSIONTIMEOUT, MemoryRuntime, RuntimeState
@@ -31,6 +31,7 @@ class Store(Protocol):
     def user(self, userid: int) -> User | None: ...
     def users(self) -> list[User]: ...
     def user_ids(self) -> list[int]: ...
+    def user_count(self) -> int: ...
     def find_users(self, field: str, value: str) -> list[User]: ...
     def add_user(self, user: User) -> User: ...
     def save_user(self, user: User) -> None: ...
@@ -113,7 +114,7 @@ class MemoryStore:
         self._users: dict[int, User] = {}
         # Lookups by the fields auth_userkey and login use, so large worlds stay O(1): the values
         # each own user was indexed under (in-place changes before save_user cannot fool it).
-        self._by_field: dict[str, dict[str, set[int]]] = {f: {} for f in INDEXED_USER_FIELDS}
+        self._by_field: dict[str, dict[str, set[int]]] = {f: {} for f in INDEX_KEYS}
         self._indexed: dict[int, tuple[str, ...]] = {}
         self._highest_user = world.highest_user_id
         self._new_users: list[int] = []
@@ -160,11 +161,16 @@ class MemoryStore:
             return self._world.user_ids
         return sorted({*self._world.user_ids, *self._new_users})
 
+    def user_count(self) -> int:
+        """``len(users())`` without reading any user (the scenario's, the guest's and those created since)."""
+        return len(self._world.users) + len(self._new_users)
+
     def users(self) -> list[User]:
         return [u for u in map(self.user, self.user_ids()) if u is not None]
 
     def find_users(self, field: str, value: str) -> list[User]:
-        """Users whose ``field`` equals ``value`` exactly, lowest id first."""
+        """Users whose ``field`` (or ``FOLDED_EMAIL``: the email case-folded) equals ``value`` exactly,
+        lowest id first."""
         index = self._by_field.get(field)
         if index is None:
             return [u for u in self.users() if str(getattr(u, field, None)) == value]
@@ -191,7 +197,7 @@ class MemoryStore:
 
     def _index(self, user: User) -> None:
         previous = self._indexed.get(user.id)
-        values = tuple(str(getattr(user, field)) for field in INDEXED_USER_FIELDS)
+        values = index_values(user)
         if values == previous:
             return
         for i, index in enumerate(self._by_field.values()):

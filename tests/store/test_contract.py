@@ -268,3 +268,4 @@ def test_gate_records(backend: Backend) -> None:
     assert sence.gate_records(7, 3) == [first]
     assert [r.IdSesionSence for r in sence.gate_records(7, 4)] == ["S2"]
     assert sence.gate_records(8, 3) == []
+    assert sence.all_gate_records() == [first, second]  # by id (the admin world view's table)

@@ -108,7 +108,7 @@ def test_a_lost_subscription_catches_up(inprocess: ServerFactory, redis_url: str
     a, b = inprocess(store_url=redis_url), inprocess(store_url=redis_url)
     b.client.get("/login/index.php")
     probe = connect(redis_url)
-    assert probe.client_kill_filter(_type="pubsub") == 1  # b subscribed on its first request
+    assert probe.client_kill_filter(_type="pubsub") >= 1  # b's subscription (and earlier tests' apps')
     new_tenant(a, "acme")  # announced while b is not listening
     assert [t["name"] for t in admin(b, "GET", "/tenants").json()["tenants"]] == ["default", "acme"]
     assert b.client.get("/t/acme/login/index.php").status_code == 200

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from mockserver.world.base import FOLDED_EMAIL
 from mockserver.world.entities import Enrolment, User
 from mockserver.world.loader import load_scenario
 from mockserver.world.seed import _WORLDS, build_store
@@ -89,8 +90,11 @@ def test_lookups_follow_the_overlay() -> None:
     assert [u.id for u in store.find_users("username", "docente9")] == [docente.id]
     assert [u.id for u in store.find_users("email", "moved@example.com")] == [docente.id]
     assert store.user(docente.id) is store.user(docente.id)  # one object per generation
+    count = store.user_count()
+    assert count == len(store.users())
     new = store.add_user(User(store.next_user_id(), "zed"))
     assert store.user_ids()[-1] == new.id
+    assert store.user_count() == count + 1 == len(store.users())
     assert store.next_user_id() == new.id + 1
 
 
@@ -118,3 +122,15 @@ def test_front_page_lists_at_most_frontpagecourselimit_courses(inprocess: Server
     assert _listed(h.client.get("/").text) == visible[:2]
     unlimited = inprocess(overrides={**overrides, "moodle": {"frontpagecourselimit": 0}})
     assert _listed(unlimited.client.get("/").text) == visible
+
+
+def test_emails_are_found_case_folded_through_the_index() -> None:
+    store = build_store(load_scenario(DEMO).scenario, 1000)
+    alumno = store.find_users("username", "alumno1")[0]
+    store.save_user(replace(alumno, email="Mixed.Case@Example.COM"))
+    assert [u.id for u in store.find_users(FOLDED_EMAIL, "mixed.case@example.com")] == [alumno.id]
+    assert store.find_users("email", "mixed.case@example.com") == []
+    store.save_user(replace(alumno, email="other@example.com"))
+    assert store.find_users(FOLDED_EMAIL, "mixed.case@example.com") == []
+    new = store.add_user(User(store.next_user_id(), "zed", email="ZED@example.com"))
+    assert [u.id for u in store.find_users(FOLDED_EMAIL, "zed@example.com")] == [new.id]

@@ -10,6 +10,7 @@ from typing import Any
 from mockserver.moodle.domain.formatting import format_string
 from mockserver.moodle.errors import DmlWriteException, MoodleException
 from mockserver.moodle.site import Site
+from mockserver.world.base import FOLDED_EMAIL
 from mockserver.world.entities import ROLE_IDS, Course, User
 
 _PHP_NUMERIC = re.compile(r"[ \t\n\r\v\f]*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\v\f]*")
@@ -35,8 +36,8 @@ def email_taken(site: Site, email: str, exclude: int | None = None, *, any_case:
     exact = any(u.id != exclude for u in site.store.find_users("email", email))
     if exact or not any_case:
         return exact
-    folded = email.casefold()
-    return any(u.id != exclude and u.email.casefold() == folded for u in site.store.users() if u.email)
+    # the store's index of folded emails: no walk of every user
+    return any(u.id != exclude for u in site.store.find_users(FOLDED_EMAIL, email.casefold()) if u.email)
 
 
 def created_users_room(site: Site) -> int:
@@ -46,7 +47,7 @@ def created_users_room(site: Site) -> int:
     every backend (and every worker of a shared store, once it caught up) applies it.
     """
     seeded = len(site.scenario.users) + 1  # the scenario's users and the guest user (mockserver.world.seed)
-    return site.scenario.limits.created_users - (len(site.store.users()) - seeded)
+    return site.scenario.limits.created_users - (site.store.user_count() - seeded)  # a count, not a walk
 
 
 def created_users_exhausted(site: Site) -> DmlWriteException:

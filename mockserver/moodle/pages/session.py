@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import string
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, Signer
+from itsdangerous.signer import HMACAlgorithm
 from starlette.responses import Response
 
 from mockserver.moodle.site import Site
@@ -21,11 +23,18 @@ LOGIN_ERROR = "loginerrormsg"
 _SESSKEY_ALPHABET = string.ascii_letters + string.digits
 
 
+class _Sha1HMAC(HMACAlgorithm):
+    """itsdangerous' default algorithm (HMAC-SHA1) through ``hmac.digest``'s one C call."""
+
+    def get_signature(self, key: bytes, value: bytes) -> bytes:
+        return hmac.digest(key, value, "sha1")
+
+
 class _Signer(Signer):
     """itsdangerous' ``Signer`` (same signatures) that derives its key once, not on every call."""
 
     def __init__(self, secret_key: str, salt: str) -> None:
-        super().__init__(secret_key, salt=salt)
+        super().__init__(secret_key, salt=salt, algorithm=_Sha1HMAC())
         self._derived: dict[str | bytes | None, bytes] = {}
 
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
@@ -73,6 +82,8 @@ class BrowserSession:
         self._session = value
 
     def _load(self) -> Session | None:
+        if not any(name == b"cookie" for name, _ in self.site.request.scope["headers"]):
+            return None  # no Cookie header: what request.cookies would say, without parsing
         raw = self.site.request.cookies.get(COOKIE_NAME)
         if not raw:
             return None
