@@ -45,7 +45,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--users", type=int, default=20000, help="students, i.e. fresh keys for login.php")
+    parser.add_argument("--users", type=int, default=60000, help="students, i.e. fresh keys for login.php")
     args = parser.parse_args()
     results: dict[str, dict[str, list[dict[str, Any]]]] = {c: {"a": [], "b": []} for c in CONFIGS}
     with tempfile.TemporaryDirectory() as tmp, RedisServer() as redis_one, RedisServer() as redis_two:
