@@ -22,16 +22,8 @@ from dataclasses import dataclass
 from tests.fuzz import engine
 from tests.fuzz.admin import FUZZ_TENANT, admin_cases
 from tests.fuzz.record import Recorder
-from tests.fuzz.targets import VARIANTS, AdminSession, Session, moodle_cases, sence_cases
-from tests.fuzz.world import (
-    assert_world_kept,
-    harness,
-    moodle_flow,
-    read_backs_work,
-    reset_gives_the_scenario,
-    sence_flow,
-    stable_view,
-)
+from tests.fuzz.targets import SURFACES, VARIANTS, AdminSession, Session, check_after_fuzz
+from tests.fuzz.world import harness, moodle_flow, read_backs_work, sence_flow, stable_view
 
 SHARES = {"moodle": 0.55, "sence": 0.25, "admin": 0.20}
 
@@ -62,18 +54,13 @@ def _progress(job: Job, recorder: Recorder) -> None:
 
 def _protocol(job: Job, recorder: Recorder) -> None:
     session = Session(job.variant)
-    cases = moodle_cases(session) if job.surface == "moodle" else sence_cases(session)
+    surface = SURFACES[job.surface]
+    cases = surface.cases(session)
     try:
         for size, seed in _chunks(job):
             engine.run(session.driver, cases, recorder, size, seed, observe=session.writes.observe)
             _progress(job, recorder)
-        assert_world_kept(session.before, stable_view(session.driver.app.tenants.default), session.writes)
-        read_backs_work(session.driver)
-        flow = moodle_flow if job.surface == "moodle" else sence_flow
-        if not session.writes.users:
-            flow(harness(session.driver))
-        reset_gives_the_scenario(session.driver, session.initial)
-        flow(harness(session.driver))
+        check_after_fuzz(session, surface)
     finally:
         session.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,8 +11,18 @@ from hypothesis import strategies as st
 from tests.fuzz import admin, moodle, sence
 from tests.fuzz.asgi import Case, Driver
 from tests.fuzz.strategies import Context
-from tests.fuzz.world import Writes, login_cookie, stable_view
-from tests.harness import DEMO, build_app
+from tests.fuzz.world import (
+    Writes,
+    assert_world_kept,
+    harness,
+    login_cookie,
+    moodle_flow,
+    read_backs_work,
+    reset_gives_the_scenario,
+    sence_flow,
+    stable_view,
+)
+from tests.harness import DEMO, Harness, build_app
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "demo": {},
@@ -55,6 +66,34 @@ def moodle_cases(session: Session) -> list[st.SearchStrategy[Case]]:
 
 def sence_cases(session: Session) -> list[st.SearchStrategy[Case]]:
     return sence.sence_cases(session.ctx)
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A protocol surface: its cases, its share of a short run, its seed and the demo flow that must
+    still work after it."""
+
+    cases: Callable[[Session], list[st.SearchStrategy[Case]]]
+    examples: int
+    seed: int
+    flow: Callable[[Harness], None]
+
+
+SURFACES = {
+    "moodle": Surface(moodle_cases, examples=300, seed=1, flow=moodle_flow),
+    "sence": Surface(sence_cases, examples=250, seed=2, flow=sence_flow),
+}
+
+
+def check_after_fuzz(session: Session, surface: Surface) -> None:
+    """The invariants after a surface's fuzz: untouched tables as before, read-backs answer, the demo
+    flow works, and a reset gives back exactly the scenario's world (where the flow works again)."""
+    assert_world_kept(session.before, stable_view(session.driver.app.tenants.default), session.writes)
+    read_backs_work(session.driver)
+    if not session.writes.users:  # a fuzzed rename or suspension may legitimately break the flow's user
+        surface.flow(harness(session.driver))
+    reset_gives_the_scenario(session.driver, session.initial)
+    surface.flow(harness(session.driver))
 
 
 MAX_EXTRA_TENANTS = 12
