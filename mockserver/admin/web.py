@@ -10,6 +10,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from mockserver.bodies import read_capped
+
 M = TypeVar("M", bound=BaseModel)
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
 
@@ -50,17 +52,10 @@ async def body_bytes(request: Request) -> bytes:
     state = getattr(request.app.state, "admin", None)
     limit: int = state.config.admin_max_body_bytes if state is not None else DEFAULT_MAX_BODY
     too_large = ApiError(413, f"request body too large: the admin API accepts at most {limit} bytes")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    body = await read_capped(request, limit)
+    if body is None:
         raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    body = request.scope[_BODY] = b"".join(chunks)
+    request.scope[_BODY] = body
     return body
 
 

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from starlette.requests import Request
 
+from mockserver.bodies import read_capped
 from mockserver.config import ServerConfig
 from mockserver.drupal.spec import DrupalScenario
 from mockserver.drupal.state import (
@@ -93,14 +94,9 @@ class DrupalSite:
 
 async def read_body(request: Request) -> dict[str, Any]:
     """A form or JSON body as a flat dict; anything unreadable is an empty dict (never an error)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_BODY:
-            return {}
-    raw = b"".join(chunks)
+    raw = await read_capped(request, MAX_BODY)
+    if raw is None:
+        return {}
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if kind == "application/json":
         try:

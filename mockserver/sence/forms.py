@@ -9,6 +9,7 @@ from starlette.datastructures import Headers
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
+from mockserver.bodies import read_capped
 from mockserver.sence.protocol import decode_urlencoded
 
 MAX_BODY = 64 * 1024
@@ -44,17 +45,10 @@ def _charset(name: str | None) -> str:
 
 
 async def _body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    body = await read_capped(request, MAX_BODY)
+    if body is None:
         raise NotAForm(413, f"El cuerpo del POST supera el máximo de {MAX_BODY} bytes.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise NotAForm(413, f"El cuerpo del POST supera el máximo de {MAX_BODY} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return body
 
 
 async def read_pairs(request: Request) -> list[tuple[str, str]]:

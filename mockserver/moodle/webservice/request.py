@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 
 from mockserver import phpform
+from mockserver.bodies import read_capped
 
 BODY_KEY = "mockserver.body"
 """Scope key of a request body already read whole (the journal's middleware buffers it first)."""
@@ -18,14 +19,7 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     buffered: bytes | None = request.scope.get(BODY_KEY)
     if buffered is not None:
         return buffered if len(buffered) <= limit else None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await read_capped(request, limit)
 
 
 _MEDIA_END = re.compile(r"[;, ]")
