@@ -198,6 +198,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         result: int = args.func(args)
+    except BrokenPipeError:
+        # The reader went away (``mockserver scenarios | head``): stop quietly, as Unix tools do, and
+        # keep the interpreter's final flush from raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     finally:
         if collecting:
             gc.enable()

@@ -21,7 +21,13 @@ def validate_command(args: argparse.Namespace) -> int:
     paths: list[Path] = []
     for name in args.paths:
         path = Path(name)
-        paths.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path])
+        found = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
+        if not found:  # a folder with nothing to check must not pass as checked
+            failures += 1
+            inner = path / "scenarios"
+            hint = f" (the scenarios of `mockserver init` are in {inner})" if inner.is_dir() else ""
+            print(f"{path}: no scenario files (*.yaml, *.yml) in this folder{hint}", file=sys.stderr)
+        paths.extend(found)
     for path in paths:
         try:
             loaded = load_scenario(path)

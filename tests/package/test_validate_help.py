@@ -4,6 +4,9 @@ despite other errors, warnings that do not fail, `$schema` accepted, an empty fi
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,3 +149,34 @@ def test_editors_are_told_about_the_schema() -> None:
     comment = "# yaml-language-server: $schema="
     assert comment in (ROOT / "README.md").read_text(encoding="utf-8")
     assert comment in (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+
+
+def test_a_folder_without_scenarios_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "scenarios").mkdir()
+    assert _validate(tmp_path, capsys) == (
+        1,
+        "",
+        f"{tmp_path}: no scenario files (*.yaml, *.yml) in this folder"
+        f" (the scenarios of `mockserver init` are in {tmp_path / 'scenarios'})\n",
+    )
+    empty = tmp_path / "scenarios"
+    assert _validate(empty, capsys) == (1, "", f"{empty}: no scenario files (*.yaml, *.yml) in this folder\n")
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """``mockserver scenarios | head -1`` once head has gone: exit 1 and no traceback. The pipe's
+    reading end is closed before the command starts, so its first write fails every time."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "mockserver", "scenarios"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")
