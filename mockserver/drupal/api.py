@@ -109,9 +109,7 @@ async def d7_login(request: Request) -> Response:
         "token": site.state.csrf_token(session.sid),
         "user": entities.d7_session_user(user, session.sid, _client_host(request), now),
     }
-    response = DrupalJSON(reply)
-    response.raw_headers.append((b"set-cookie", site.session_cookie(session.sid).encode("latin-1")))
-    return response
+    return site.with_session_cookie(DrupalJSON(reply), session.sid)
 
 
 async def d7_logout(request: Request) -> Response:
@@ -122,9 +120,7 @@ async def d7_logout(request: Request) -> Response:
     if not _csrf_ok(site, request, session.sid):
         return services_error(401, "CSRF validation failed")
     site.state.close_session(session.sid)
-    response = DrupalJSON([True])
-    response.raw_headers.append((b"set-cookie", site.session_cookie("", clear=True).encode("latin-1")))
-    return response
+    return site.with_session_cookie(DrupalJSON([True]), "", clear=True)
 
 
 async def d7_settings(request: Request) -> Response:
@@ -213,9 +209,7 @@ async def d8_login(request: Request) -> Response:
         "csrf_token": site.state.csrf_token(session.sid),
         "logout_token": session.logout_token,
     }
-    response = DrupalJSON(reply)
-    response.raw_headers.append((b"set-cookie", site.session_cookie(session.sid).encode("latin-1")))
-    return response
+    return site.with_session_cookie(DrupalJSON(reply), session.sid)
 
 
 async def d8_logout(request: Request) -> Response:
@@ -227,6 +221,4 @@ async def d8_logout(request: Request) -> Response:
     if request.query_params.get("token") != session.logout_token:
         return rest_error(403, "'csrf_token' URL query argument is invalid.")
     site.state.close_session(session.sid)
-    response = Response(status_code=204)
-    response.raw_headers.append((b"set-cookie", site.session_cookie("", clear=True).encode("latin-1")))
-    return response
+    return site.with_session_cookie(Response(status_code=204), "", clear=True)

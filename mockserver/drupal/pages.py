@@ -40,11 +40,6 @@ def page(site: DrupalSite, template: str, title: str, status: int = 200, **extra
     return HTMLResponse(ENV.get_template(template).render(**context), status_code=status)
 
 
-def _with_cookie(response: Response, cookie: str) -> Response:
-    response.raw_headers.append((b"set-cookie", cookie.encode("latin-1")))
-    return response
-
-
 def return_target(site: DrupalSite, request: Request, user: DrupalUser) -> str:
     """Where a login sends the browser.
 
@@ -88,7 +83,7 @@ async def login_form(request: Request) -> Response:
     else:
         session = site.state.open_session(account.uid)
         response = RedirectResponse(return_target(site, request, account), status_code=302)
-        return _with_cookie(response, site.session_cookie(session.sid))
+        return site.with_session_cookie(response, session.sid)
     return page(site, "login.html", "User account", action=action, name=name, message=message, message_kind="error")
 
 
@@ -98,7 +93,7 @@ async def logout(request: Request) -> Response:
     if session is not None:
         site.state.close_session(session.sid)
     response = RedirectResponse(f"{site.base_url}/", status_code=302)
-    return _with_cookie(response, site.session_cookie("", clear=True))
+    return site.with_session_cookie(response, "", clear=True)
 
 
 async def edit(request: Request) -> Response:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from mockserver.bodies import read_capped
 from mockserver.config import ServerConfig
@@ -22,6 +23,8 @@ from mockserver.drupal.state import (
 )
 from mockserver.edge import server_base
 from mockserver.world.tenant import Tenant
+
+R = TypeVar("R", bound=Response)
 
 MAX_BODY = 64 * 1024
 """Drupal's forms and API calls are small; a larger body is cut off (never read whole)."""
@@ -80,8 +83,8 @@ class DrupalSite:
         session = self.session
         return self.state.users.get(session.uid) if session is not None else None
 
-    def session_cookie(self, sid: str, *, clear: bool = False) -> str:
-        """``Set-Cookie`` for the session (or its deletion) on the configured cookie domain."""
+    def with_session_cookie(self, response: R, sid: str, *, clear: bool = False) -> R:
+        """``response`` with the session's ``Set-Cookie`` (or its deletion) on the configured cookie domain."""
         cookie = f"{self.session_name}={'deleted' if clear else sid}; path=/"
         cookie += "; expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0" if clear else "; Max-Age=2000000"
         domain = cookie_domain_attribute(self.spec)
@@ -89,7 +92,8 @@ class DrupalSite:
             cookie += f"; domain={domain}"
         if self.spec.https:
             cookie += "; secure"
-        return cookie + "; HttpOnly"
+        response.raw_headers.append((b"set-cookie", (cookie + "; HttpOnly").encode("latin-1")))
+        return response
 
 
 async def read_body(request: Request) -> dict[str, Any]:
