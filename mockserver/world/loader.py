@@ -18,6 +18,7 @@ from mockserver.world.advice import advise
 from mockserver.world.consistency import check_references
 from mockserver.world.diagnose import prune, unknown_key_message
 from mockserver.world.gcpause import gc_paused
+from mockserver.world.rows import fast_rows, to_row
 from mockserver.world.spec import CourseSpec, EnrolmentSpec, Fixtures, Scenario, UserSpec
 
 Location = tuple[str | int, ...]
@@ -289,7 +290,7 @@ def validate_partial(model: type[BaseModel], text: str, source: str, *, chunked:
 
 LARGE_LIST = 10_000
 _CHUNK = 5_000
-_CHUNKED = {"users": UserSpec, "courses": CourseSpec, "enrolments": EnrolmentSpec}
+_CHUNKED: dict[str, type[BaseModel]] = {"users": UserSpec, "courses": CourseSpec, "enrolments": EnrolmentSpec}
 
 
 @functools.cache
@@ -298,11 +299,12 @@ def _list_adapter(item: type[BaseModel]) -> TypeAdapter[list[Any]]:
 
 
 def _validate_in_chunks(model: type[BaseModel], data: dict[str, Any]) -> Any | None:
-    """``model`` from ``data`` (a large world), its long lists validated a chunk at a time, each chunk's
-    parsed dicts freed as soon as its items exist: the raw data and the models never both hold the
-    whole world (about a fifth of a large world's peak memory). Items validate exactly as inside
-    ``model``. ``data`` is used up; None on any error (the caller validates the text again, whole,
-    for the usual report)."""
+    """``model`` from ``data`` (a large world), its long lists validated a chunk at a time and kept as
+    compact rows (mockserver/world/rows.py: a tuple per item, not a model), each chunk's parsed dicts
+    freed as soon as its rows exist: the raw data and the rows never both hold the whole world.
+    Plain items are checked column by column (``fast_rows``); any other chunk goes through pydantic,
+    items validating exactly as inside ``model``. ``data`` is used up; None on any error (the caller
+    validates the text again, whole, for the usual report)."""
     lists: dict[str, list[Any]] = {}
     try:
         for name, item in _CHUNKED.items():
@@ -311,9 +313,13 @@ def _validate_in_chunks(model: type[BaseModel], data: dict[str, Any]) -> Any | N
                 continue
             adapter = _list_adapter(item)
             done: list[Any] = []
+            canonical: dict[str, str] = {}
             for start in range(0, len(raw), _CHUNK):
-                done.extend(adapter.validate_python(raw[start : start + _CHUNK]))
-                raw[start : start + _CHUNK] = [None] * len(raw[start : start + _CHUNK])
+                chunk = raw[start : start + _CHUNK]
+                rows = fast_rows(item, chunk, canonical)
+                done.extend(map(to_row, adapter.validate_python(chunk)) if rows is None else rows)
+                raw[start : start + _CHUNK] = [None] * len(chunk)
+                del chunk
             lists[name] = done
             del data[name]
         return model.model_validate(data).model_copy(update=lists)
