@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from mockserver.moodle.plugins.scenario import move_legacy
-from mockserver.world import parsecache
+from mockserver.world import fastyaml, parsecache
 from mockserver.world.advice import advise
 from mockserver.world.consistency import check_references
 from mockserver.world.diagnose import prune, unknown_key_message
@@ -160,18 +160,25 @@ class Lines(Mapping[Location, int]):
         return len(self._built())
 
 
-def parse_text(text: str, source: str, legacy: bool = False) -> tuple[Any, Mapping[Location, int]]:
+def parse_text(
+    text: str, source: str, legacy: bool = False, *, compiled: bool = True
+) -> tuple[Any, Mapping[Location, int]]:
     """Parse YAML (JSON when ``source`` ends in .json); lines come lazily from ``Lines``.
 
-    The fast path (libyaml straight to Python objects, or the json module) handles valid files;
-    anything it rejects goes through the slow path, which names the line of the problem."""
+    The fast path (the json module; for YAML a large file parsed before, yaml-rs when it reads the
+    text as PyYAML does (``compiled``: mockserver/world/fastyaml.py), else libyaml straight to Python
+    objects) handles valid files; anything it rejects goes through the slow path, which names the line
+    of the problem."""
     try:
         if source.endswith(".json"):
             data = json.loads(text, object_pairs_hook=_json_object)
         else:
-            data = parsecache.cached(text)  # a large file parsed before (mockserver/world/parsecache.py)
+            # a large file parsed before (mockserver/world/parsecache.py)
+            data = parsecache.cached(text) if compiled else None
             if data is None:
-                data = yaml.load(text, Loader=_FastLoader)
+                data = fastyaml.load(text) if compiled else None
+                if data is None:
+                    data = yaml.load(text, Loader=_FastLoader)
                 parsecache.store(text, data)
     except (_Duplicate, ValueError, TypeError, yaml.YAMLError):
         data, lines = parse_text_with_lines(text, source)
@@ -254,8 +261,9 @@ _PRUNE_ROUNDS = 4  # an unknown key, then a bad value, then the item holding it,
 
 
 def validate_partial(model: type[BaseModel], text: str, source: str, *, chunked: bool = True) -> Partial:
-    """Validate ``text`` as ``model``; on errors, validate again without the parts that failed."""
-    data, lines = parse_text(text, source, legacy=model is Scenario)
+    """Validate ``text`` as ``model``; on errors, validate again without the parts that failed.
+    The errors of a large file come from a second parse, by PyYAML (``chunked`` False)."""
+    data, lines = parse_text(text, source, legacy=model is Scenario, compiled=chunked)
     if not isinstance(data, dict):
         return Partial(None, lines, [Problem(source, 1, "", "the file must hold a mapping of keys")])
     if not data and "{" not in text:  # nothing but comments or blank lines ("{}" is an empty world)

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import chain, repeat
 from operator import itemgetter, methodcaller
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+M = TypeVar("M", bound=BaseModel)
 _SAFE_CONFIG = {"extra", "frozen", "defer_build", "json_schema_extra", "title"}
 _MISSING = object()
 
@@ -66,11 +67,18 @@ def to_row(model: BaseModel) -> Any:
     return cls(map(values.__getitem__, cls._fields))
 
 
-def as_models(items: Sequence[Any]) -> Sequence[Any]:
-    """``items`` with rows turned back into models (what serialising a scenario expects)."""
-    if not any(isinstance(item, Row) for item in items):
-        return items
-    return [item.model() if isinstance(item, Row) else item for item in items]
+LARGE_LISTS = ("users", "courses", "enrolments")
+
+
+def with_models(owner: M) -> M:
+    """``owner`` (a scenario or fixtures) with its rows turned back into models, for dumps."""
+    lists = {name: getattr(owner, name, ()) for name in LARGE_LISTS}
+    if not any(isinstance(items[0], Row) for items in lists.values() if items):
+        return owner
+    models = {
+        name: [item.model() if isinstance(item, Row) else item for item in items] for name, items in lists.items()
+    }
+    return owner.model_copy(update=models)
 
 
 # --- validation without a model per item -------------------------------------------------------

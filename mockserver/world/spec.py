@@ -16,7 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
-    field_serializer,
+    model_serializer,
     model_validator,
 )
 
@@ -219,12 +219,12 @@ class Fixtures(Spec):
     userkeys: list[UserKeySpec] = Field(default_factory=list, description="auth_userkey login keys at start.")
     sence: SenceWorld = Field(default_factory=SenceWorld)
 
-    @field_serializer("users", "courses", "enrolments", mode="wrap")
-    def _large_lists(self, items: list[Any], handler: SerializerFunctionWrapHandler) -> Any:
-        """A large list holds compact rows, not models (mockserver/world/rows.py): dumped as the models."""
-        from mockserver.world.rows import as_models
+    @model_serializer(mode="wrap")
+    def _large_lists(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Large lists hold compact rows, not models (mockserver/world/rows.py): dumped as the models."""
+        from mockserver.world.rows import with_models
 
-        return handler(as_models(items))
+        return handler(with_models(self))
 
 
 class MoodleSettings(Spec):
