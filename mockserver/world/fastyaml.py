@@ -20,6 +20,7 @@ refuses, is parsed by PyYAML as before, so every error and its line stay PyYAML'
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -33,7 +34,7 @@ _DECIMAL = r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
 # A token: what follows a space, a line break or a flow indicator. The pattern starts with a
 # character class and stops only where the token's first character could start something risky
 # (the lookahead): one C-level pass of ~0.1-0.2 s over a 14 MB world.
-_RISKY_TOKEN = re.compile(
+_RISKY_TOKEN = (
     rf"[{_SEP}](?=[yYnNoO.0-9+\-tTfF~<=&*!%@`?:])(?:"
     + "|".join(
         (
@@ -48,7 +49,12 @@ _RISKY_TOKEN = re.compile(
     + ")"
 )
 # what PyYAML's reader refuses, line breaks only YAML 1.1 has, and tabs (read differently)
-_UNREADABLE = re.compile("[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_UNREADABLE = "[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)  # on first use: compiling both costs a start-up ~10 ms
 
 
 def risky(text: str) -> bool:
@@ -57,8 +63,8 @@ def risky(text: str) -> bool:
         text.startswith("---")
         or "\n---" in text  # several documents
         or "\r---" in text
-        or _UNREADABLE.search(text) is not None
-        or _RISKY_TOKEN.search("\n" + text) is not None  # (a line break before the first token)
+        or _compiled(_UNREADABLE).search(text) is not None
+        or _compiled(_RISKY_TOKEN).search("\n" + text) is not None  # (a line break before the first token)
     )
 
 
