@@ -42,6 +42,9 @@ class Row(tuple[Any, ...]):
         """The item as its pydantic model (for dumps: rare, and per item)."""
         return self._model.model_construct(**dict(zip(self._fields, self, strict=True)))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuilt, (self._model, tuple(self))  # the class is made at run time: pickled by its model
+
     def __repr__(self) -> str:
         values = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))
         return f"{type(self).__name__}({values})"
@@ -56,6 +59,12 @@ def row_class(model: type[BaseModel]) -> type[Row] | None:
     namespace: dict[str, Any] = {"__slots__": (), "_model": model, "_fields": fields}
     namespace.update((name, property(itemgetter(i))) for i, name in enumerate(fields))
     return type(f"{model.__name__}Row", (Row,), namespace)
+
+
+def _rebuilt(model: type[BaseModel], values: tuple[Any, ...]) -> Row:
+    cls = row_class(model)
+    assert cls is not None
+    return cls(values)
 
 
 def to_row(model: BaseModel) -> Any:

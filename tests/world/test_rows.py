@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any
 
 import pytest
@@ -85,6 +86,8 @@ def test_rows_read_like_their_models() -> None:
     assert isinstance(row, row_class(UserSpec) or type(None))
     assert {name: getattr(row, name) for name in UserSpec.model_fields} == dict(model)
     assert row.model() == model
+    assert pickle.loads(pickle.dumps(row)) == row  # the start-up cache pickles what a load validated
+    assert type(pickle.loads(pickle.dumps(row))) is type(row)
     assert "username='ana'" in repr(row)
 
 
