@@ -111,7 +111,8 @@ class MockServerApp:
 
         reads = KEY_READS.set({})
         try:
-            await self.asgi(scope, receive, announce)
+            with shared.deferring():
+                await self.asgi(scope, receive, announce)
         finally:
             KEY_READS.reset(reads)
             if admin_change:

@@ -8,6 +8,8 @@ flattened back to their PHP names (``user[username]``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
@@ -87,12 +89,28 @@ async def multipart_params(scope: Scope, body: bytes) -> dict[str, str]:
 
 
 class ResponseRecorder:
-    """A ``send`` that passes everything on and remembers status, headers, size and a body excerpt."""
+    """A ``send`` that passes everything on and remembers status, headers, size and a body excerpt.
 
-    __slots__ = ("_send", "chunks", "content_type", "excerpt_size", "length", "location", "status")
+    With ``before_end``, the head is held until the body is complete and ``before_end`` runs before
+    both go on (the shared journal's entry is stored before the answer leaves); a streamed body
+    (``more_body``) lets the head go with its first piece."""
 
-    def __init__(self, send: Send, excerpt: int) -> None:
+    __slots__ = (
+        "_before_end",
+        "_head",
+        "_send",
+        "chunks",
+        "content_type",
+        "excerpt_size",
+        "length",
+        "location",
+        "status",
+    )
+
+    def __init__(self, send: Send, excerpt: int, before_end: Callable[[], None] | None = None) -> None:
         self._send = send
+        self._before_end = before_end
+        self._head: Message | None = None
         self.excerpt_size = excerpt
         self.status: int | None = None
         self.content_type: str | None = None
@@ -116,6 +134,15 @@ class ResponseRecorder:
                     self.content_type = value.decode("latin-1")
                 elif lowered == b"location":
                     self.location = value.decode("latin-1")
+            if self._before_end is not None:
+                self._head = message
+                return
+        head = self._head
+        if head is not None:
+            self._head = None
+            if not message.get("more_body", False) and self._before_end is not None:
+                self._before_end()
+            await self._send(head)
         await self._send(message)
 
     @property

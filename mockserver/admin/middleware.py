@@ -114,22 +114,11 @@ class Instrument:
             else:
                 await self.app(scope, receive, send)
             return
-        recorder = ResponseRecorder(send, EXCERPT_BYTES)
-        outcome = "ok"
-        try:
-            if decision is not None and decision.action is not None:
-                outcome = await perform(
-                    decision.action, decision.delay(), self.app, scope, receive, recorder.send, send
-                )
-            else:
-                await self.app(scope, receive, recorder.send)
-        except ConnectionClosedByFault:
-            outcome = "closed"
-            raise
-        except BaseException:
-            outcome = "error"
-            raise
-        finally:
+        recorded = False
+
+        def record(outcome: str) -> None:
+            nonlocal recorded
+            recorded = True
             response = ResponseFacts(
                 recorder.status, recorder.content_type, recorder.length, recorder.location, recorder.excerpt
             )
@@ -147,3 +136,26 @@ class Instrument:
                     truncated,
                 )
             )
+
+        faulty = decision is not None and decision.action is not None
+        # A shared journal (Redis) takes the entry before the answer leaves, so a client that saw the
+        # answer finds its entry on any process; in memory the append follows at once (no await between).
+        early = not faulty and getattr(journal, "before_answer", False)
+        recorder = ResponseRecorder(send, EXCERPT_BYTES, (lambda: record("ok")) if early else None)
+        outcome = "ok"
+        try:
+            if decision is not None and decision.action is not None:
+                outcome = await perform(
+                    decision.action, decision.delay(), self.app, scope, receive, recorder.send, send
+                )
+            else:
+                await self.app(scope, receive, recorder.send)
+        except ConnectionClosedByFault:
+            outcome = "closed"
+            raise
+        except BaseException:
+            outcome = "error"
+            raise
+        finally:
+            if not recorded:
+                record(outcome)

@@ -6,6 +6,8 @@ from typing import Any
 
 import redis
 
+from mockserver.stores.wire import flush_batch
+
 STORE_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
@@ -23,12 +25,19 @@ class Client(redis.Redis):
     fence_pending = False
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
+        flush_batch()  # the request's deferred writes first (mockserver/stores/wire.py): in order
         result = super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
         self.fence_pending = False
         return result
 
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Any:
+        flush_batch()
+        return super().pipeline(transaction, shard_hint)
+
     def pass_fence(self) -> None:
-        """One round trip if nothing has followed the last publish (usually something has)."""
+        """Before an answer: the request's deferred writes are sent, then one round trip if
+        nothing has followed the last publish (usually something has)."""
+        flush_batch()
         if self.fence_pending:
             self.ping()
 

@@ -1,9 +1,12 @@
 """A tenant's journal in Redis: one list for every process, capped, the same reads as ``Journal``.
 
-    J          list  "<seq> <entry JSON>", oldest first, trimmed to the newest ``size``
+    J          list  entry JSON, oldest first, trimmed to the newest ``size``
     J:total    counter of entries recorded since the last clear (seq of the newest)
 
-``append`` numbers the entry and trims the list in one Lua call (one round trip per request);
+``append`` counts, pushes and trims in one ``MULTI``/``EXEC`` (native commands: no script), so an
+entry's seq is its place: the newest is ``total``, the one before ``total - 1``... Reads take the
+counter and the list in one ``MULTI`` too. The append is a deferred write (mockserver/stores/wire.py):
+it goes with the request's other writes, in the round trip before the answer.
 ``dropped`` is ``total - kept``, as in memory. Raw parameter bytes are kept (latin-1 text) so
 verifications match the same values as in memory; what leaves the server is masked as before.
 """
@@ -17,14 +20,7 @@ import redis
 
 from mockserver.admin.journal import JournalEntry, JournalQuery, ResponseFacts
 from mockserver.admin.matching import RequestFacts
-from mockserver.stores.wire import script_for
-
-_APPEND = """
-local seq = redis.call('INCR', KEYS[2])
-redis.call('RPUSH', KEYS[1], seq .. ' ' .. ARGV[1])
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
-return seq
-"""
+from mockserver.stores.wire import line_for, pack
 
 
 def encode(entry: JournalEntry) -> str:
@@ -55,9 +51,8 @@ def encode(entry: JournalEntry) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def decode(raw: bytes | str) -> JournalEntry:
-    seq, _, body = (raw.encode() if isinstance(raw, str) else raw).partition(b" ")
-    data = json.loads(body)
+def decode(seq: int, raw: bytes | str) -> JournalEntry:
+    data = json.loads(raw)
     tenant, method, path, query, form, raw_query, raw_form, actor = data["q"]
     extra: dict[str, Any] = {"user": data["u"]} if "u" in data else {}
     request = RequestFacts(
@@ -74,18 +69,24 @@ def decode(raw: bytes | str) -> JournalEntry:
     status, content_type, length, location, excerpt = data["r"]
     response = ResponseFacts(status, content_type, length, location, excerpt.encode("latin-1"))
     at, wall, duration, fault, outcome = data["t"]
-    return JournalEntry(int(seq), request, response, at, wall, duration, fault, outcome)
+    return JournalEntry(seq, request, response, at, wall, duration, fault, outcome)
 
 
 class RedisJournal:
     """Duck-types ``mockserver.admin.journal.Journal`` for the middleware and the admin API."""
+
+    before_answer = True
+    """The middleware appends before the answer leaves (the append waits for the request's flush)."""
 
     def __init__(self, client: redis.Redis, key: str, size: int) -> None:
         self._r = client
         self.size = max(size, 0)
         self._key = key
         self._total = key + ":total"
-        self._append = script_for(client, _APPEND)  # once per request: on the fast line (wire.py)
+        self._line = line_for(client)  # once per request: on the fast line (wire.py)
+        # the parts of the MULTI block that are the same for every entry, packed once
+        self._head = pack(["MULTI"]) + pack(["INCR", self._total])
+        self._tail = pack(["LTRIM", key, -self.size, -1]) + pack(["EXEC"])
 
     @property
     def enabled(self) -> bool:
@@ -101,25 +102,41 @@ class RedisJournal:
         return total - kept
 
     def _counts(self) -> tuple[int, int]:
-        with self._r.pipeline(transaction=False) as pipe:
+        with self._r.pipeline(transaction=True) as pipe:
             pipe.get(self._total)
             pipe.llen(self._key)
             total, kept = pipe.execute()
         return int(total or 0), int(kept)
 
     def next_seq(self) -> int:
-        """Placeholder: the number is given in ``append`` (one round trip, atomic with the push)."""
+        """Placeholder: an entry's number is its place (see the module's docstring)."""
         return 0
 
     def append(self, entry: JournalEntry) -> None:
-        if self.enabled:
-            entry.seq = int(self._append(keys=[self._key, self._total], args=[encode(entry), self.size]))
+        """Stored before the request's answer leaves (``entry.seq`` stays 0: no reply is waited for)."""
+        if not self.enabled:
+            return
+        raw, size = encode(entry), -self.size
+        line = self._line
+        if line is None:
+            with self._r.pipeline(transaction=True) as pipe:
+                pipe.incr(self._total)
+                pipe.rpush(self._key, raw)
+                pipe.ltrim(self._key, size, -1)
+                pipe.execute()
+            return
+        line.defer_packed(self._head + pack(["RPUSH", self._key, raw]) + self._tail, 5)
 
     def clear(self) -> None:
         self._r.delete(self._key, self._total)
 
     def entries(self) -> list[JournalEntry]:
-        return [decode(raw) for raw in self._r.lrange(self._key, 0, -1)]
+        with self._r.pipeline(transaction=True) as pipe:
+            pipe.get(self._total)
+            pipe.lrange(self._key, 0, -1)
+            total, raws = pipe.execute()
+        first = int(total or 0) - len(raws) + 1
+        return [decode(first + place, raw) for place, raw in enumerate(raws)]
 
     def __len__(self) -> int:
         return int(self._r.llen(self._key))

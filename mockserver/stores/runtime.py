@@ -222,10 +222,10 @@ class RedisRuntime:
             now_arg(self._now),
             self._session_users,
         ]
-        self._call(self._save_session, [self._sessions], args)
+        self._save_session.defer([self._sessions], args)  # the reply is not needed (wire.py)
 
     def delete_session(self, sid: str) -> None:
-        self._call(self._delete_session, [self._sessions], [sid, self._session_users])
+        self._delete_session.defer([self._sessions], [sid, self._session_users])
 
     def sessions_of_user(self, userid: int) -> list[Session]:
         sids = sorted(text(s) for s in self._r.smembers(f"{self._session_users}{userid}"))

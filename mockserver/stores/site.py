@@ -45,6 +45,7 @@ from mockserver.stores.journal import RedisJournal
 from mockserver.stores.notify import Notifier
 from mockserver.stores.runtime import RedisRuntime
 from mockserver.stores.sence import RedisSenceStore
+from mockserver.stores.wire import batch, line_for
 from mockserver.stores.world import SharedWorldStore, WorldLog, parse_message
 from mockserver.world.loader import LoadedScenario
 from mockserver.world.seed import build_store
@@ -209,9 +210,15 @@ class SharedSite:
         return store
 
     def pass_fence(self) -> None:
-        """Before an answer: what this process published has reached every other process."""
+        """Before an answer: the request's deferred writes are stored, and what this process
+        published has reached every other process."""
         if isinstance(self.r, Client):
             self.r.pass_fence()
+
+    def deferring(self) -> contextlib.AbstractContextManager[None]:
+        """Around a request: writes whose reply it does not need wait for its next round trip
+        (mockserver/stores/wire.py); ``pass_fence`` sends them before the answer."""
+        return batch(line_for(self.r))
 
     def _read_metas(self) -> dict[str, dict[str, Any]]:
         raw = self.r.hgetall(self._tenants)

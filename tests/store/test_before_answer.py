@@ -1,0 +1,61 @@
+"""What a request wrote is stored before its answer leaves, although most writes wait for one
+round trip (mockserver/stores/wire.py): the moment the head of the answer goes to the server,
+another process already finds the journal entry, the session and the used-up key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from typing import Any
+
+from mockserver.stores.connect import connect
+from mockserver.stores.journal import RedisJournal
+from tests.admin.helpers import login_url
+from tests.harness import ServerFactory
+
+LOGIN_PHP = "/auth/userkey/login.php"
+
+
+def _scope(path: str, query: bytes) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"localhost")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 80),
+    }
+
+
+def test_the_entry_session_and_take_are_stored_when_the_head_leaves(inprocess: ServerFactory, redis_url: str) -> None:
+    h = inprocess(store_url=redis_url)
+    key = login_url(h).rsplit("=", 1)[1]
+    other = connect(redis_url)
+    journal = RedisJournal(other, "mockserver:j:default", 1000)
+    prefix = f"mockserver:g:default:{h.tenant.store.generation}:"  # type: ignore[attr-defined]
+    seen: dict[str, Any] = {}
+
+    def look() -> None:
+        seen["journal"] = [(e.request.path, e.status) for e in journal.entries()]
+        seen["key"] = other.hget(prefix + "k", key)
+        seen["sessions"] = other.hlen(prefix + "s")
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            seen["status"] = message["status"]
+            contextvars.Context().run(look)  # as another process would, with nothing of this request
+
+    asyncio.run(h.app(_scope(LOGIN_PHP, f"key={key}".encode()), receive, send))
+    assert seen["status"] == 303
+    assert seen["journal"][-1] == (LOGIN_PHP, 303)
+    assert seen["key"] is None and seen["sessions"] == 1
