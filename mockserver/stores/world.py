@@ -27,10 +27,11 @@ from typing import Any
 
 import redis
 
-from mockserver.stores.codec import as_dict, dumps, loads, text
+from mockserver.stores.codec import as_dict, compact, dumps, loads, text
 from mockserver.stores.connect import Client
+from mockserver.stores.runtime import RedisRuntime
 from mockserver.stores.wire import script_for
-from mockserver.world.entities import Enrolment, Token, User
+from mockserver.world.entities import Enrolment, Session, Token, User
 from mockserver.world.store import MemoryStore
 
 # ARGV: entity, JSON, channel. The message: "w\n<log key>\n<version>\n<JSON>\n<entity>" (JSON has no
@@ -50,8 +51,10 @@ _SETS = {
 
 
 def _encode(record: User | Enrolment) -> str:
-    data = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in as_dict(record).items()}
-    return json.dumps(data, separators=(",", ":"))
+    data = as_dict(record)
+    for name in _SETS[type(record)]:
+        data[name] = sorted(data[name])
+    return compact(data)
 
 
 def _decode(cls: type[User] | type[Enrolment], raw: Any) -> Any:
@@ -81,7 +84,15 @@ class WorldLog:
         """The version of the last change this process has applied."""
 
     def publish(self, entity: str, raw: str) -> None:
-        version = int(self._publish(keys=[self.version_key, self._ents, self._log], args=[entity, raw, self.channel]))
+        keys, args = self.change(entity, raw)
+        self.published(int(self._publish(keys=keys, args=args)))
+
+    def change(self, entity: str, raw: str) -> tuple[list[str], list[str]]:
+        """The keys and arguments of publishing this change (for a script that does more)."""
+        return [self.version_key, self._ents, self._log], [entity, raw, self.channel]
+
+    def published(self, version: int) -> None:
+        """After a change of this process is published with ``version``."""
         if version == self.seen + 1:
             self.seen = version  # applied here already; its message comes back and is skipped
         if isinstance(self._r, Client):
@@ -170,6 +181,18 @@ class SharedWorldStore(MemoryStore):
         super().save_user(user)
         if self.log is not None:
             self.log.publish(f"u:{user.id}", _encode(user))
+
+    def login_with_key(self, value: str, user: User, session: Session) -> bool:
+        runtime = self.runtime
+        if self.log is None or not isinstance(runtime, RedisRuntime):
+            return super().login_with_key(value, user, session)
+        keys, args = self.log.change(f"u:{user.id}", _encode(user))
+        version = runtime.login_with_key(value, session, keys, args)  # take, publish, save: one script
+        if not version:
+            return False
+        MemoryStore.save_user(self, user)
+        self.log.published(version)
+        return True
 
     def save_enrolment(self, enrolment: Enrolment) -> None:
         super().save_enrolment(enrolment)
