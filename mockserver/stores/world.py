@@ -22,12 +22,13 @@ Only the latest state of each entity is kept, so the log is bounded by the size 
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import MISSING, fields
+from operator import attrgetter
 from typing import Any
 
 import redis
 
-from mockserver.stores.codec import as_dict, compact, dumps, loads, text
+from mockserver.stores.codec import compact, dumps, loads, text
 from mockserver.stores.connect import Client
 from mockserver.stores.runtime import RedisRuntime
 from mockserver.stores.wire import script_for
@@ -50,10 +51,34 @@ _SETS = {
 }
 
 
+_ABSENT = object()
+
+
+def _layout(cls: type[User] | type[Enrolment]) -> tuple[list[tuple[str, Any, bool]], Any]:
+    """Per field: its name, its default (``_ABSENT``: none) and whether it is a set; one getter."""
+    found: list[tuple[str, Any, bool]] = []
+    for f in fields(cls):
+        default: Any = _ABSENT
+        if f.default is not MISSING:
+            default = f.default
+        elif f.default_factory is not MISSING:
+            default = f.default_factory()
+        found.append((f.name, default, f.name in _SETS[cls]))
+    return found, attrgetter(*(name for name, _, _ in found))
+
+
+_LAYOUTS = {cls: _layout(cls) for cls in (User, Enrolment)}
+
+
 def _encode(record: User | Enrolment) -> str:
-    data = as_dict(record)
-    for name in _SETS[type(record)]:
-        data[name] = sorted(data[name])
+    """Only the fields that differ from their defaults (``_decode`` gives those back): a user of the
+    scenario sets a handful of its 40 fields, and each login sends one to every process."""
+    layout, values = _LAYOUTS[type(record)]
+    data: dict[str, Any] = {}
+    for (name, default, is_set), value in zip(layout, values(record), strict=True):
+        if value is default or (value == default and type(value) is type(default)):
+            continue
+        data[name] = sorted(value) if is_set else value
     return compact(data)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hmac
 import string
 from functools import lru_cache
@@ -15,7 +14,7 @@ from starlette.responses import Response
 
 from mockserver.moodle.site import Site
 from mockserver.randombytes import random_bytes, token_hex
-from mockserver.world.entities import GUEST_USER_ID, Session, User
+from mockserver.world.entities import GUEST_USER_ID, Session, User, copied
 
 COOKIE_NAME = "MoodleSession"
 TIMED_OUT = "has_timed_out"
@@ -159,7 +158,7 @@ class BrowserSession:
             return True
         session = self._logged_in(user, None)
         session.data.update(data)
-        updated = copy.copy(user)  # the world's user changes only if the key is taken
+        updated = copied(user)  # the world's user changes only if the key is taken
         self._login_times(updated)
         if not self.site.store.login_with_key(key, updated, session):
             return False
