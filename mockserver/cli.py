@@ -29,7 +29,8 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver import serving
     from mockserver.app import create_app
     from mockserver.config import ServerConfig
-    from mockserver.world.loader import ScenarioError, load_scenario
+    from mockserver.world.loadcache import load_scenario  # an unchanged scenario: validated before
+    from mockserver.world.loader import ScenarioError
 
     # What is imported lives as long as the process: out of the cyclic GC's scans from here, so the
     # full collection after building the world (mockserver.world.gcpause) has only the world to look at.

@@ -26,11 +26,17 @@ import sys
 from collections.abc import Generator
 from typing import Any
 
-import uvicorn
 from starlette.types import ASGIApp
 
-from mockserver import quietlog
-from mockserver.readtimeout import REQUEST_READ_S, read_deadline_protocol
+from mockserver import uvicornparts
+
+uvicornparts.install()  # before anything of uvicorn: its server without its command line (click, ...)
+
+from uvicorn.config import Config  # noqa: E402
+from uvicorn.server import Server as UvicornServer  # noqa: E402
+
+from mockserver import quietlog  # noqa: E402
+from mockserver.readtimeout import REQUEST_READ_S, read_deadline_protocol  # noqa: E402
 
 KEEP_ALIVE_S = 5
 GRACEFUL_S = 5
@@ -59,7 +65,7 @@ def server_config(
     log_level: str = "warning",
     request_timeout: float = REQUEST_READ_S,
     **extra: Any,
-) -> uvicorn.Config:
+) -> Config:
     """The uvicorn settings of the project (access log off: the journal records requests)."""
     options: dict[str, Any] = {
         "host": host,
@@ -74,12 +80,12 @@ def server_config(
         "http": read_deadline_protocol(request_timeout),  # httptools' parser, with a read deadline
     }
     options.update(extra)
-    config = uvicorn.Config(app, **options)
+    config = Config(app, **options)
     quietlog.install()  # after Config(): it (re)configures uvicorn's loggers
     return config
 
 
-class Server(uvicorn.Server):
+class Server(UvicornServer):
     """``uvicorn.Server`` whose stop on a signal is a clean exit (status 0)."""
 
     @contextlib.contextmanager
