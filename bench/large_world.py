@@ -124,6 +124,7 @@ def main() -> int:
     parser.add_argument("--enrolments", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5, help="resets and new tenants timed")
     parser.add_argument("--duration", type=int, default=3)
+    parser.add_argument("--load-only", action="store_true", help="only the load times and memory, no server")
     args = parser.parse_args()
     world = generate(args.users, args.courses, args.enrolments)
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,6 +139,8 @@ def main() -> int:
         for name, path in (("json", paths["json"]), ("yaml, first", paths["yaml"]), ("yaml, cached", paths["yaml"])):
             seconds, cpu, rss = load_seconds(path, cache)
             print(f"  {name:<13} load + build {seconds:6.2f} s (CPU {cpu:5.2f} s)   peak RSS {rss:5.0f} MB")
+        if args.load_only:
+            return 0
         process, url, ready = serve(paths["json"])
         print(f"  json          serve to first 200 {ready:6.2f} s   peak RSS {peak_rss_mb(process.pid):5.0f} MB")
         try:

@@ -13,11 +13,12 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from mockserver.moodle.plugins.scenario import move_legacy
-from mockserver.world import parsecache
+from mockserver.world import fastyaml, parsecache
 from mockserver.world.advice import advise
 from mockserver.world.consistency import check_references
 from mockserver.world.diagnose import prune, unknown_key_message
 from mockserver.world.gcpause import gc_paused
+from mockserver.world.rows import fast_rows, to_row
 from mockserver.world.spec import CourseSpec, EnrolmentSpec, Fixtures, Scenario, UserSpec
 
 Location = tuple[str | int, ...]
@@ -159,18 +160,25 @@ class Lines(Mapping[Location, int]):
         return len(self._built())
 
 
-def parse_text(text: str, source: str, legacy: bool = False) -> tuple[Any, Mapping[Location, int]]:
+def parse_text(
+    text: str, source: str, legacy: bool = False, *, compiled: bool = True
+) -> tuple[Any, Mapping[Location, int]]:
     """Parse YAML (JSON when ``source`` ends in .json); lines come lazily from ``Lines``.
 
-    The fast path (libyaml straight to Python objects, or the json module) handles valid files;
-    anything it rejects goes through the slow path, which names the line of the problem."""
+    The fast path (the json module; for YAML a large file parsed before, yaml-rs when it reads the
+    text as PyYAML does (``compiled``: mockserver/world/fastyaml.py), else libyaml straight to Python
+    objects) handles valid files; anything it rejects goes through the slow path, which names the line
+    of the problem."""
     try:
         if source.endswith(".json"):
             data = json.loads(text, object_pairs_hook=_json_object)
         else:
-            data = parsecache.cached(text)  # a large file parsed before (mockserver/world/parsecache.py)
+            # a large file parsed before (mockserver/world/parsecache.py)
+            data = parsecache.cached(text) if compiled else None
             if data is None:
-                data = yaml.load(text, Loader=_FastLoader)
+                data = fastyaml.load(text) if compiled else None
+                if data is None:
+                    data = yaml.load(text, Loader=_FastLoader)
                 parsecache.store(text, data)
     except (_Duplicate, ValueError, TypeError, yaml.YAMLError):
         data, lines = parse_text_with_lines(text, source)
@@ -253,8 +261,9 @@ _PRUNE_ROUNDS = 4  # an unknown key, then a bad value, then the item holding it,
 
 
 def validate_partial(model: type[BaseModel], text: str, source: str, *, chunked: bool = True) -> Partial:
-    """Validate ``text`` as ``model``; on errors, validate again without the parts that failed."""
-    data, lines = parse_text(text, source, legacy=model is Scenario)
+    """Validate ``text`` as ``model``; on errors, validate again without the parts that failed.
+    The errors of a large file come from a second parse, by PyYAML (``chunked`` False)."""
+    data, lines = parse_text(text, source, legacy=model is Scenario, compiled=chunked)
     if not isinstance(data, dict):
         return Partial(None, lines, [Problem(source, 1, "", "the file must hold a mapping of keys")])
     if not data and "{" not in text:  # nothing but comments or blank lines ("{}" is an empty world)
@@ -289,7 +298,7 @@ def validate_partial(model: type[BaseModel], text: str, source: str, *, chunked:
 
 LARGE_LIST = 10_000
 _CHUNK = 5_000
-_CHUNKED = {"users": UserSpec, "courses": CourseSpec, "enrolments": EnrolmentSpec}
+_CHUNKED: dict[str, type[BaseModel]] = {"users": UserSpec, "courses": CourseSpec, "enrolments": EnrolmentSpec}
 
 
 @functools.cache
@@ -298,11 +307,12 @@ def _list_adapter(item: type[BaseModel]) -> TypeAdapter[list[Any]]:
 
 
 def _validate_in_chunks(model: type[BaseModel], data: dict[str, Any]) -> Any | None:
-    """``model`` from ``data`` (a large world), its long lists validated a chunk at a time, each chunk's
-    parsed dicts freed as soon as its items exist: the raw data and the models never both hold the
-    whole world (about a fifth of a large world's peak memory). Items validate exactly as inside
-    ``model``. ``data`` is used up; None on any error (the caller validates the text again, whole,
-    for the usual report)."""
+    """``model`` from ``data`` (a large world), its long lists validated a chunk at a time and kept as
+    compact rows (mockserver/world/rows.py: a tuple per item, not a model), each chunk's parsed dicts
+    freed as soon as its rows exist: the raw data and the rows never both hold the whole world.
+    Plain items are checked column by column (``fast_rows``); any other chunk goes through pydantic,
+    items validating exactly as inside ``model``. ``data`` is used up; None on any error (the caller
+    validates the text again, whole, for the usual report)."""
     lists: dict[str, list[Any]] = {}
     try:
         for name, item in _CHUNKED.items():
@@ -311,9 +321,13 @@ def _validate_in_chunks(model: type[BaseModel], data: dict[str, Any]) -> Any | N
                 continue
             adapter = _list_adapter(item)
             done: list[Any] = []
+            canonical: dict[str, str] = {}
             for start in range(0, len(raw), _CHUNK):
-                done.extend(adapter.validate_python(raw[start : start + _CHUNK]))
-                raw[start : start + _CHUNK] = [None] * len(raw[start : start + _CHUNK])
+                chunk = raw[start : start + _CHUNK]
+                rows = fast_rows(item, chunk, canonical)
+                done.extend(map(to_row, adapter.validate_python(chunk)) if rows is None else rows)
+                raw[start : start + _CHUNK] = [None] * len(chunk)
+                del chunk
             lists[name] = done
             del data[name]
         return model.model_validate(data).model_copy(update=lists)

@@ -10,7 +10,15 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from mockserver.admin.faultspec import FaultSpec
 from mockserver.drupal.spec import DrupalScenario
@@ -210,6 +218,13 @@ class Fixtures(Spec):
     profilefields: list[ProfileFieldSpec] = Field(default_factory=list)
     userkeys: list[UserKeySpec] = Field(default_factory=list, description="auth_userkey login keys at start.")
     sence: SenceWorld = Field(default_factory=SenceWorld)
+
+    @model_serializer(mode="wrap")
+    def _large_lists(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Large lists hold compact rows, not models (mockserver/world/rows.py): dumped as the models."""
+        from mockserver.world.rows import with_models
+
+        return handler(with_models(self))
 
 
 class MoodleSettings(Spec):
