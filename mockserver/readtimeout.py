@@ -16,46 +16,62 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from mockserver import onewrite
+from mockserver.onewrite import HeldHeadTransport
+
 REQUEST_READ_S = 30.0
 
 
 class ReadDeadlineProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with a deadline per request read (``read_timeout`` seconds)."""
+    """uvicorn's httptools protocol with a deadline per request read (``read_timeout`` seconds) and
+    one write per response (``mockserver.onewrite``)."""
 
     read_timeout: float = REQUEST_READ_S
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._deadline: asyncio.TimerHandle | None = None
+        # One timer per connection, not one per request: a request's read starts at ``_since`` (None:
+        # no read under way); when the timer fires it closes the connection if that read is late,
+        # else waits for what is left of it (a timer made and cancelled per request cost more
+        # than all the rest of this class).
+        self._since: float | None = None
+        self._timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm()
+        super().connection_made(HeldHeadTransport(transport, self.loop))  # type: ignore[arg-type]
+        self._begin()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._arm()
+        if self._since is None:  # else the first request: its read started with the connection
+            self._begin()
+
+    on_headers_complete = onewrite.on_headers_complete
 
     def on_message_complete(self) -> None:
-        self._disarm()
+        self._since = None
         super().on_message_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
+        self._since = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         super().connection_lost(exc)
 
-    def _arm(self) -> None:
-        if self._deadline is None:
-            self._deadline = self.loop.call_later(self.read_timeout, self._too_slow)
+    def _begin(self) -> None:
+        self._since = self.loop.time()
+        if self._timer is None:
+            self._timer = self.loop.call_later(self.read_timeout, self._check)
 
-    def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
-
-    def _too_slow(self) -> None:
-        self._deadline = None
-        if not self.transport.is_closing():
+    def _check(self) -> None:
+        self._timer = None
+        if self._since is None:
+            return  # between requests (the keep-alive timeout is uvicorn's)
+        left = self._since + self.read_timeout - self.loop.time()
+        if left > 0:
+            self._timer = self.loop.call_later(left, self._check)
+        elif not self.transport.is_closing():
             self.transport.close()
 
 

@@ -103,6 +103,40 @@ put(KEYS[1], ARGV[1], ARGV[2], ARGV[4], ARGV[5], ARGV[6], forget)
 """
 )
 
+# login.php in one step: the key taken (as _CONSUME), then the user's change published (as the world
+# log's publish, mockserver/stores/world.py) and the session saved (as _SAVE_SESSION), only if taken.
+# KEYS: keys table, sessions table, log version, log states, log order
+# ARGV: value, key index prefix, now, sid, session JSON, userid, session deadline, cap, session index
+# prefix, entity, user JSON, channel -> the change's version, 0: not taken (nothing written)
+_LOGIN_WITH_KEY = (
+    LIB
+    + """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not live(raw, ARGV[3]) then return 0 end
+local mine = ARGV[2] .. string.format('%d', cjson.decode(body(raw))['userid'])
+for _, value in ipairs(redis.call('SMEMBERS', mine)) do drop(KEYS[1], value, nil) end
+drop(KEYS[1], ARGV[1], nil)
+redis.call('DEL', mine)
+local v = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[4], ARGV[10], ARGV[11])
+redis.call('ZADD', KEYS[5], v, ARGV[10])
+redis.call('PUBLISH', ARGV[12], 'w\\n' .. KEYS[3] .. '\\n' .. v .. '\\n' .. ARGV[11] .. '\\n' .. ARGV[10])
+local su = ARGV[9]
+local function forget(id, json)
+  local user = cjson.decode(json)['userid']
+  if user ~= 0 then redis.call('SREM', su .. string.format('%d', user), id) end
+end
+local old = redis.call('HGET', KEYS[2], ARGV[4])
+if old then
+  local was = string.format('%d', cjson.decode(body(old))['userid'])
+  if was ~= ARGV[6] then redis.call('SREM', su .. was, ARGV[4]) end
+end
+if ARGV[6] ~= '0' then redis.call('SADD', su .. ARGV[6], ARGV[4]) end
+put(KEYS[2], ARGV[4], ARGV[5], ARGV[7], ARGV[8], ARGV[3], forget)
+return v
+"""
+)
+
 # KEYS: table; ARGV: sid, index prefix
 _DELETE_SESSION = (
     LIB
@@ -144,6 +178,7 @@ class RedisRuntime:
         self._consume = script_for(client, _CONSUME)
         self._delete_keys = script_for(client, _DELETE_KEYS)
         self._save_session = script_for(client, _SAVE_SESSION)
+        self._login_with_key = script_for(client, _LOGIN_WITH_KEY)
         self._delete_session = script_for(client, _DELETE_SESSION)
 
     def _call(self, script: Any, keys: list[str], args: list[Any]) -> Any:
@@ -211,9 +246,9 @@ class RedisRuntime:
             session.timecreated = session.timemodified = int(self._now())
         self._put_session(session)
 
-    def _put_session(self, session: Session) -> None:
+    def _session_args(self, session: Session) -> list[Any]:
         deadline = session_deadline(session, self.sessiontimeout) if self._now is not None else None
-        args = [
+        return [
             session.sid,
             dumps(session),
             str(session.userid),
@@ -222,7 +257,20 @@ class RedisRuntime:
             now_arg(self._now),
             self._session_users,
         ]
-        self._save_session.defer([self._sessions], args)  # the reply is not needed (wire.py)
+
+    def _put_session(self, session: Session) -> None:
+        self._save_session.defer([self._sessions], self._session_args(session))  # reply not needed (wire.py)
+
+    def login_with_key(self, value: str, session: Session, change_keys: list[str], change_args: list[Any]) -> int:
+        """Take the key ``value``; only if taken, publish a user's change (``WorldLog.change``) and
+        save ``session`` — one script, one round trip. The change's version, 0: not taken."""
+        self._forget_reads()
+        if self._now is not None and not session.timecreated:
+            session.timecreated = session.timemodified = int(self._now())
+        sid, raw, userid, deadline, cap, now, session_users = self._session_args(session)
+        keys = [self._keys, self._sessions, *change_keys]
+        args = [value, self._key_users, now, sid, raw, userid, deadline, cap, session_users, *change_args]
+        return int(self._login_with_key(keys=keys, args=args))
 
     def delete_session(self, sid: str) -> None:
         self._delete_session.defer([self._sessions], [sid, self._session_users])

@@ -22,15 +22,17 @@ Only the latest state of each entity is kept, so the log is bounded by the size 
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import MISSING, fields
+from operator import attrgetter
 from typing import Any
 
 import redis
 
-from mockserver.stores.codec import as_dict, dumps, loads, text
+from mockserver.stores.codec import compact, dumps, loads, text
 from mockserver.stores.connect import Client
+from mockserver.stores.runtime import RedisRuntime
 from mockserver.stores.wire import script_for
-from mockserver.world.entities import Enrolment, Token, User
+from mockserver.world.entities import Enrolment, Session, Token, User
 from mockserver.world.store import MemoryStore
 
 # ARGV: entity, JSON, channel. The message: "w\n<log key>\n<version>\n<JSON>\n<entity>" (JSON has no
@@ -49,9 +51,35 @@ _SETS = {
 }
 
 
+_ABSENT = object()
+
+
+def _layout(cls: type[User] | type[Enrolment]) -> tuple[list[tuple[str, Any, bool]], Any]:
+    """Per field: its name, its default (``_ABSENT``: none) and whether it is a set; one getter."""
+    found: list[tuple[str, Any, bool]] = []
+    for f in fields(cls):
+        default: Any = _ABSENT
+        if f.default is not MISSING:
+            default = f.default
+        elif f.default_factory is not MISSING:
+            default = f.default_factory()
+        found.append((f.name, default, f.name in _SETS[cls]))
+    return found, attrgetter(*(name for name, _, _ in found))
+
+
+_LAYOUTS = {cls: _layout(cls) for cls in (User, Enrolment)}
+
+
 def _encode(record: User | Enrolment) -> str:
-    data = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in as_dict(record).items()}
-    return json.dumps(data, separators=(",", ":"))
+    """Only the fields that differ from their defaults (``_decode`` gives those back): a user of the
+    scenario sets a handful of its 40 fields, and each login sends one to every process."""
+    layout, values = _LAYOUTS[type(record)]
+    data: dict[str, Any] = {}
+    for (name, default, is_set), value in zip(layout, values(record), strict=True):
+        if value is default or (value == default and type(value) is type(default)):
+            continue
+        data[name] = sorted(value) if is_set else value
+    return compact(data)
 
 
 def _decode(cls: type[User] | type[Enrolment], raw: Any) -> Any:
@@ -81,7 +109,15 @@ class WorldLog:
         """The version of the last change this process has applied."""
 
     def publish(self, entity: str, raw: str) -> None:
-        version = int(self._publish(keys=[self.version_key, self._ents, self._log], args=[entity, raw, self.channel]))
+        keys, args = self.change(entity, raw)
+        self.published(int(self._publish(keys=keys, args=args)))
+
+    def change(self, entity: str, raw: str) -> tuple[list[str], list[str]]:
+        """The keys and arguments of publishing this change (for a script that does more)."""
+        return [self.version_key, self._ents, self._log], [entity, raw, self.channel]
+
+    def published(self, version: int) -> None:
+        """After a change of this process is published with ``version``."""
         if version == self.seen + 1:
             self.seen = version  # applied here already; its message comes back and is skipped
         if isinstance(self._r, Client):
@@ -170,6 +206,18 @@ class SharedWorldStore(MemoryStore):
         super().save_user(user)
         if self.log is not None:
             self.log.publish(f"u:{user.id}", _encode(user))
+
+    def login_with_key(self, value: str, user: User, session: Session) -> bool:
+        runtime = self.runtime
+        if self.log is None or not isinstance(runtime, RedisRuntime):
+            return super().login_with_key(value, user, session)
+        keys, args = self.log.change(f"u:{user.id}", _encode(user))
+        version = runtime.login_with_key(value, session, keys, args)  # take, publish, save: one script
+        if not version:
+            return False
+        MemoryStore.save_user(self, user)
+        self.log.published(version)
+        return True
 
     def save_enrolment(self, enrolment: Enrolment) -> None:
         super().save_enrolment(enrolment)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, TypeVar
+
+RecordT = TypeVar("RecordT")
 
 
 @dataclass(slots=True)  # slots: a large world holds 100,000s of them
@@ -212,3 +215,18 @@ class Session:
     timecreated: int = 0
     timemodified: int = 0
     """Last request that used the session (``sessions.timemodified``), set by the store."""
+
+
+_FIELD_VALUES: dict[type, Any] = {}
+
+
+def copied(record: RecordT) -> RecordT:
+    """A shallow copy of a record (a dataclass of two or more fields, all set by ``__init__``): its
+    fields given back to ``__init__`` in order (``copy.copy`` of a slots dataclass goes through the
+    pickle protocol: ~5x slower)."""
+    cls: Any = type(record)
+    values = _FIELD_VALUES.get(cls)
+    if values is None:
+        values = _FIELD_VALUES[cls] = attrgetter(*(f.name for f in fields(cls)))
+    copy: RecordT = cls(*values(record))
+    return copy

@@ -65,6 +65,10 @@ class Store(Protocol):
     def add_user_key(self, key: UserKey) -> None: ...
     def delete_user_keys(self, userid: int) -> None: ...
     def consume_user_key(self, value: str) -> bool: ...
+    def login_with_key(self, value: str, user: User, session: Session) -> bool:
+        """``consume_user_key``, then only if it took the key ``save_user`` and ``save_session``:
+        one step on a shared store (one round trip); False: nothing written."""
+        ...
 
     # browser sessions
     def session(self, sid: str) -> Session | None: ...
@@ -313,6 +317,13 @@ class MemoryStore:
 
     def consume_user_key(self, value: str) -> bool:
         return self.runtime.consume_user_key(value)
+
+    def login_with_key(self, value: str, user: User, session: Session) -> bool:
+        if not self.consume_user_key(value):
+            return False
+        self.save_user(user)
+        self.save_session(session)
+        return True
 
     def session(self, sid: str) -> Session | None:
         return self.runtime.session(sid)

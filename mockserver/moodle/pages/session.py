@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import string
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, Signer
@@ -13,7 +14,7 @@ from starlette.responses import Response
 
 from mockserver.moodle.site import Site
 from mockserver.randombytes import random_bytes, token_hex
-from mockserver.world.entities import GUEST_USER_ID, Session, User
+from mockserver.world.entities import GUEST_USER_ID, Session, User, copied
 
 COOKIE_NAME = "MoodleSession"
 TIMED_OUT = "has_timed_out"
@@ -136,16 +137,44 @@ class BrowserSession:
         old = self._session
         if old is not None:
             self.site.store.delete_session(old.sid)
-        self.session = Session(sid=token_hex(16), userid=user.id, sesskey=new_sesskey(), wantsurl="")
-        if old is not None:
-            self.session.data = {k: v for k, v in old.data.items() if k == "lang"}
-        now = self.site.clock.time()
-        user.lastlogin, user.currentlogin = user.currentlogin, now
-        user.lastip = self.site.client_ip or ""
+        self.session = self._logged_in(user, old)
+        self._login_times(user)
         self.site.store.save_user(user)
         if save:
             self.site.store.save_session(self.session)
         self.changed = True
+
+    def login_with_key(self, user: User, key: str, data: dict[str, Any]) -> bool:
+        """``complete_user_login`` once auth_userkey used up ``key``; ``data`` goes into the new
+        session. With no session to end first (an SSO hop's usual case) the key, the user and the
+        session are written in one step of the store (one round trip on Redis). False: another
+        request took the key first, and nothing changed."""
+        if self._session is not None:
+            if not self.site.store.consume_user_key(key):
+                return False
+            self.login(user, save=False)
+            self.session.data.update(data)
+            self.save()
+            return True
+        session = self._logged_in(user, None)
+        session.data.update(data)
+        updated = copied(user)  # the world's user changes only if the key is taken
+        self._login_times(updated)
+        if not self.site.store.login_with_key(key, updated, session):
+            return False
+        self.session = session
+        self.changed = True
+        return True
+
+    def _logged_in(self, user: User, old: Session | None) -> Session:
+        session = Session(sid=token_hex(16), userid=user.id, sesskey=new_sesskey(), wantsurl="")
+        if old is not None:
+            session.data = {k: v for k, v in old.data.items() if k == "lang"}
+        return session
+
+    def _login_times(self, user: User) -> None:
+        user.lastlogin, user.currentlogin = user.currentlogin, self.site.clock.time()
+        user.lastip = self.site.client_ip or ""
 
     def logout(self) -> None:
         """``require_logout``: the session ends; the browser gets a fresh empty one."""

@@ -12,7 +12,7 @@ from mockserver.moodle.pages.http import error_page, redirect
 from mockserver.moodle.pages.params import PageParams
 from mockserver.moodle.pages.session import BrowserSession
 from mockserver.moodle.plugins.auth_userkey.settings import config
-from mockserver.moodle.plugins.auth_userkey.sso import mark_key_login
+from mockserver.moodle.plugins.auth_userkey.sso import login_with_key
 from mockserver.moodle.site import Site
 from mockserver.world.entities import UserKey
 
@@ -92,15 +92,15 @@ async def login_php(request: Request) -> Response:
         else:
             site.store.delete_user_keys(user.id)
             return redirect(site, browser, target)
-    if not site.store.consume_user_key(key.value):
-        # Another request (another worker) took the key between the check and here: it logs in, this
-        # one is an unknown key, so a key logs in once under any concurrency (docs/stores.md).
-        return error_page(site, browser, MoodleException("invalidkey", "error"))
+    # Another request (another worker) may take the key between the check and the take: it logs in,
+    # this one is an unknown key, so a key logs in once under any concurrency (docs/stores.md).
     if user.deleted:
+        if not site.store.consume_user_key(key.value):
+            return error_page(site, browser, MoodleException("invalidkey", "error"))
         # get_complete_user_data() skips deleted users, so complete_user_login() gets false.
         return error_page(site, browser, MoodleException("generalexceptionmessage", "error", _LOGIN_USER_TYPEERROR))
-    browser.login(user, save=False)
-    mark_key_login(browser)  # saves the session
+    if not login_with_key(browser, user, key.value):  # the key taken, the user and session saved: one step
+        return error_page(site, browser, MoodleException("invalidkey", "error"))
     return redirect(site, browser, target)
 
 

@@ -12,14 +12,15 @@ from mockserver.moodle.params import clean_bool
 from mockserver.moodle.plugins.auth_userkey.settings import config
 from mockserver.moodle.plugins.interface import plugin_session
 from mockserver.moodle.site import Site
+from mockserver.world.entities import User
 
 NAME = "auth_userkey"
 
 
-def mark_key_login(browser: BrowserSession) -> None:
-    """``$SESSION->userkey = true`` after a login through login.php."""
-    plugin_session(browser, NAME)["userkey"] = True
-    browser.save()
+def login_with_key(browser: BrowserSession, user: User, key: str) -> bool:
+    """login.php's ``complete_user_login`` with ``key`` used up and ``$SESSION->userkey = true``
+    (one step of the store); False: another request took the key first."""
+    return browser.login_with_key(user, key, {NAME: {"userkey": True}})
 
 
 def logged_in_by_key(browser: BrowserSession) -> bool:
