@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,9 @@ def _to_python(
                 if isinstance(key_node, yaml.ScalarNode)
                 else constructor.construct_object(key_node, deep=True)
             )
-            if not isinstance(key, Hashable):  # a list or a mapping as a key (``? - x``): no key at all
+            try:
+                hash(key)
+            except TypeError:  # a list or a mapping as a key (``? - x``): no key at all
                 duplicates.append((key_node.start_mark.line + 1, ".".join(map(str, path)), "found unhashable key"))
                 continue
             if key in result:
