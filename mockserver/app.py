@@ -89,10 +89,15 @@ class MockServerApp:
             await self._lifespan(receive, send)
             return
         scope[SERVER_SEND] = send  # for a fault that closes the socket, whatever wraps send on the way
-        if self.shared is not None and scope["type"] == "http":
-            await self._shared(self.shared, scope, receive, send)
-            return
-        await self.asgi(scope, receive, send)
+        try:
+            if self.shared is not None and scope["type"] == "http":
+                await self._shared(self.shared, scope, receive, send)
+                return
+            await self.asgi(scope, receive, send)
+        finally:
+            # The server's cycle holds this scope and ``send`` is one of its methods: left here, every
+            # request would be a reference cycle only the cyclic GC frees (~8% of a request's CPU).
+            scope.pop(SERVER_SEND, None)
 
     async def _shared(self, shared: SharedSite, scope: Scope, receive: Receive, send: Send) -> None:
         """Catch up with the site before the request; before the answer, make this request's changes

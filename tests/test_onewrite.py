@@ -9,6 +9,7 @@ Their bytes must be equal, for fixed-length, streamed, HEAD, 204/304, error, kee
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 from mockserver.readtimeout import ReadDeadlineProtocol
 from mockserver.serving import server_config
@@ -281,3 +282,50 @@ def test_one_write_per_fixed_length_answer() -> None:
         b"",
         b"def",
     ]
+
+
+def test_a_served_request_leaves_no_reference_cycle() -> None:
+    """Each request's objects are freed by reference counting, none left for the cyclic GC (the
+    scope kept the cycle's ``send``: every request was garbage for the collector, ~8% of its CPU)."""
+    from mockserver.app import create_app
+    from mockserver.config import ServerConfig
+    from tests.harness import DEMO, DEMO_TOKEN
+
+    mock = create_app(ServerConfig(scenario_path=DEMO, access_log=False))
+    body = f"wstoken={DEMO_TOKEN}&wsfunction=auth_userkey_request_login_url&moodlewsrestformat=json"
+    body += "&user%5Busername%5D=alumno1"
+    rest = (
+        "POST /webservice/rest/server.php HTTP/1.1\r\nHost: t\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n{body}"
+    ).encode()
+
+    config = server_config(mock, "127.0.0.1", 80, date_header=False)
+    config.load()
+
+    async def serve(requests: list[bytes]) -> list[bytes]:
+        state = uvicorn.server.ServerState()
+        protocol = ReadDeadlineProtocol(config=config, server_state=state, app_state={})
+        transport = Recording()
+        protocol.connection_made(transport)
+        for raw in requests:
+            done = state.total_requests + 1
+            protocol.data_received(raw)
+            for _ in range(100):
+                if state.total_requests == done:
+                    break
+                await asyncio.sleep(0)
+        protocol.connection_lost(None)
+        return transport.writes
+
+    asyncio.run(serve([rest]))  # first use: whatever is made once
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        writes = asyncio.run(serve([rest, get("/login/index.php", close=False), rest]))
+        gc.collect()
+        cycles = [type(o).__name__ for o in gc.garbage if isinstance(o, (RequestResponseCycle, dict))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert [w.split(b"\r\n", 1)[0] for w in writes] == [b"HTTP/1.1 200 OK"] * 3
+    assert cycles == []

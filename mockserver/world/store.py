@@ -117,9 +117,10 @@ class MemoryStore:
         self._born = born
         self._users: dict[int, User] = {}
         # Lookups by the fields auth_userkey and login use, so large worlds stay O(1): the values
-        # each own user was indexed under (in-place changes before save_user cannot fool it).
+        # each own user was indexed under (in-place changes before save_user cannot fool it);
+        # None: a user of the world read here but not saved since, found through the world's index.
         self._by_field: dict[str, dict[str, set[int]]] = {f: {} for f in INDEX_KEYS}
-        self._indexed: dict[int, tuple[str, ...]] = {}
+        self._indexed: dict[int, tuple[str, ...] | None] = {}
         self._highest_user = world.highest_user_id
         self._new_users: list[int] = []
         for user in users:
@@ -156,7 +157,7 @@ class MemoryStore:
             if found is None:
                 return None
             self._users[userid] = found
-            self._index(found)
+            self._indexed[userid] = None  # indexed as in the world until saved (a first read costs less)
         return found
 
     def user_ids(self) -> list[int]:
@@ -178,8 +179,8 @@ class MemoryStore:
         index = self._by_field.get(field)
         if index is None:
             return [u for u in self.users() if str(getattr(u, field, None)) == value]
-        own = self._users
-        ids = {uid for uid in self._world.ids_with(field, value) if uid not in own}
+        indexed = self._indexed
+        ids = {uid for uid in self._world.ids_with(field, value) if indexed.get(uid) is None}
         ids.update(index.get(value, ()))
         return [u for u in map(self.user, sorted(ids)) if u is not None]
 

@@ -98,6 +98,22 @@ def test_lookups_follow_the_overlay() -> None:
     assert store.next_user_id() == new.id + 1
 
 
+def test_a_user_read_but_not_saved_is_found_under_its_saved_values() -> None:
+    """A world user read in a generation is found through the world's index until saved; an
+    in-place change is found only once saved (as before: the index holds saved values)."""
+    store = build_store(load_scenario(DEMO).scenario, 1000)
+    alumno = store.user(store.find_users("username", "alumno1")[0].id)
+    assert alumno is not None
+    assert [u.id for u in store.find_users("username", "alumno1")] == [alumno.id]
+    alumno.username = "renamed"  # in place, not saved yet
+    assert [u.id for u in store.find_users("username", "alumno1")] == [alumno.id]
+    assert store.find_users("username", "renamed") == []
+    store.save_user(alumno)
+    assert store.find_users("username", "alumno1") == []
+    assert [u.id for u in store.find_users("username", "renamed")] == [alumno.id]
+    assert store.find_users("username", "renamed")[0] is alumno
+
+
 def test_a_deleted_enrolment_stays_deleted_and_can_come_back() -> None:
     store = build_store(load_scenario(DEMO).scenario, 1000)
     enrolment = next(e for c in store.courses() for e in store.enrolments_of_course(c.id))
