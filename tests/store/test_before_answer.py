@@ -11,7 +11,7 @@ from typing import Any
 
 from mockserver.stores.connect import connect
 from mockserver.stores.journal import RedisJournal
-from tests.admin.helpers import login_url
+from tests.admin.helpers import admin, journal, login_url
 from tests.harness import ServerFactory
 
 LOGIN_PHP = "/auth/userkey/login.php"
@@ -59,3 +59,12 @@ def test_the_entry_session_and_take_are_stored_when_the_head_leaves(inprocess: S
     assert seen["status"] == 303
     assert seen["journal"][-1] == (LOGIN_PHP, 303)
     assert seen["key"] is None and seen["sessions"] == 1
+
+
+def test_a_faulted_answer_is_journaled_after_it_as_before(inprocess: ServerFactory, redis_url: str) -> None:
+    h = inprocess(store_url=redis_url)
+    fault = {"id": "down", "match": {"wsfunction": "auth_userkey_request_login_url"}, "status": 503}
+    assert admin(h, "POST", "/tenants/default/faults", json=fault).status_code == 201
+    assert h.rest("auth_userkey_request_login_url", **{"user[username]": "alumno1"}).status_code == 503
+    [entry] = journal(h, wsfunction="auth_userkey_request_login_url")
+    assert (entry["status"], entry["fault"], entry["outcome"]) == (503, "down", "fault")
