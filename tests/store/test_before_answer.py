@@ -9,8 +9,11 @@ import asyncio
 import contextvars
 from typing import Any
 
-from mockserver.stores.connect import connect
+import pytest
+
+from mockserver.stores.connect import Client, connect
 from mockserver.stores.journal import RedisJournal
+from mockserver.stores.wire import Line
 from tests.admin.helpers import admin, journal, login_url
 from tests.harness import ServerFactory
 
@@ -68,3 +71,31 @@ def test_a_faulted_answer_is_journaled_after_it_as_before(inprocess: ServerFacto
     assert h.rest("auth_userkey_request_login_url", **{"user[username]": "alumno1"}).status_code == 503
     [entry] = journal(h, wsfunction="auth_userkey_request_login_url")
     assert (entry["status"], entry["fault"], entry["outcome"]) == (503, "down", "fault")
+
+
+def test_round_trips_of_the_two_hot_requests(
+    inprocess: ServerFactory, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """request_login_url: the key replaced, the journal entry. login.php: the key read, the one-step
+    login, the journal entry (docs/stores.md "Cost")."""
+    h = inprocess(store_url=redis_url)
+    warm = login_url(h).rsplit("=", 1)[1]
+    assert h.client.get(f"{LOGIN_PHP}?key={warm}").status_code == 303  # subscribed, scripts known to Redis
+    h.client.cookies.clear()  # a browser with no session yet (an SSO hop's usual case)
+    trips: list[str] = []
+    exchange = Line._exchange
+
+    def counted(self: Line, line: Any, packed: bytes, count: int = 1) -> list[Any]:
+        trips.append(packed.split(b"\r\n")[2].decode())
+        return exchange(self, line, packed, count)
+
+    def no_redis_py(self: Client, *args: Any, **options: Any) -> Any:
+        raise AssertionError(f"redis-py command on the hot path: {args[0]}")
+
+    monkeypatch.setattr(Line, "_exchange", counted)
+    monkeypatch.setattr(Client, "execute_command", no_redis_py)
+    key = login_url(h).rsplit("=", 1)[1]
+    assert trips == ["EVALSHA", "MULTI"]
+    trips.clear()
+    assert h.client.get(f"{LOGIN_PHP}?key={key}").status_code == 303
+    assert trips == ["HGET", "EVALSHA", "MULTI"]
