@@ -25,6 +25,9 @@ SWEEP = 16
 LIB = (
     """
 local function body(raw) return string.sub(raw, string.find(raw, '|', 1, true) + 1) end
+-- the record's "userid" (its first field after a string: no JSON string can hold '"userid":'
+-- unescaped), read without decoding the JSON
+local function userid(json) return string.match(json, '"userid":(%-?%d+)') end
 local function live(raw, now)
   if not raw then return false end
   local cut = string.find(raw, '|', 1, true)
@@ -32,12 +35,24 @@ local function live(raw, now)
   return tonumber(string.sub(raw, 1, cut - 1)) >= tonumber(now)
 end
 local function drop(t, id, forget)
-  local raw = redis.call('HGET', t, id)
-  if not raw then return end
-  redis.call('HDEL', t, id)
+  if forget then
+    local raw = redis.call('HGET', t, id)
+    if not raw then return end
+    redis.call('HDEL', t, id)
+    forget(id, body(raw))
+  elseif redis.call('HDEL', t, id) == 0 then
+    return
+  end
   redis.call('ZREM', t .. ':o', id)
   redis.call('ZREM', t .. ':d', id)
-  if forget then forget(id, body(raw)) end
+end
+local function drop_all(t, ids)
+  for first = 1, #ids, 1000 do
+    local last = math.min(first + 999, #ids)
+    redis.call('HDEL', t, unpack(ids, first, last))
+    redis.call('ZREM', t .. ':o', unpack(ids, first, last))
+    redis.call('ZREM', t .. ':d', unpack(ids, first, last))
+  end
 end
 local function put(t, id, json, deadline, cap, now, forget)
   local n = redis.call('INCR', t .. ':n')

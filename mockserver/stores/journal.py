@@ -20,6 +20,7 @@ import redis
 
 from mockserver.admin.journal import JournalEntry, JournalQuery, ResponseFacts
 from mockserver.admin.matching import RequestFacts
+from mockserver.stores.codec import compact
 from mockserver.stores.wire import line_for, pack
 
 
@@ -48,7 +49,7 @@ def encode(entry: JournalEntry) -> str:
     }
     if isinstance(user, str) or user is None:
         data["u"] = user
-    return json.dumps(data, separators=(",", ":"))
+    return compact(data)
 
 
 def decode(seq: int, raw: bytes | str) -> JournalEntry:

@@ -33,7 +33,7 @@ from mockserver.world.runtime import DEFAULT_SESSIONTIMEOUT
 
 _KEY_FORGET = """
 local ku = ARGV[6]
-local function forget(id, json) redis.call('SREM', ku .. string.format('%d', cjson.decode(json)['userid']), id) end
+local function forget(id, json) redis.call('SREM', ku .. userid(json), id) end
 """
 
 # KEYS: table, the user's index; ARGV: value, JSON, deadline, cap, now, index prefix -> 0: value taken
@@ -44,7 +44,7 @@ _REPLACE = (
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if live(old, ARGV[5]) then return 0 end
 if old then drop(KEYS[1], ARGV[1], forget) end
-for _, value in ipairs(redis.call('SMEMBERS', KEYS[2])) do drop(KEYS[1], value, nil) end
+drop_all(KEYS[1], redis.call('SMEMBERS', KEYS[2]))
 redis.call('DEL', KEYS[2])
 redis.call('SADD', KEYS[2], ARGV[1])
 put(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], forget)
@@ -68,9 +68,10 @@ _CONSUME = (
     + """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not live(raw, ARGV[3]) then return 0 end
-local mine = ARGV[2] .. string.format('%d', cjson.decode(body(raw))['userid'])
-for _, value in ipairs(redis.call('SMEMBERS', mine)) do drop(KEYS[1], value, nil) end
-drop(KEYS[1], ARGV[1], nil)
+local mine = ARGV[2] .. userid(raw)
+local gone = redis.call('SMEMBERS', mine)
+gone[#gone + 1] = ARGV[1]
+drop_all(KEYS[1], gone)
 redis.call('DEL', mine)
 return 1
 """
@@ -79,7 +80,7 @@ return 1
 _DELETE_KEYS = (
     LIB
     + """
-for _, value in ipairs(redis.call('SMEMBERS', KEYS[2])) do drop(KEYS[1], value, nil) end
+drop_all(KEYS[1], redis.call('SMEMBERS', KEYS[2]))
 redis.call('DEL', KEYS[2])
 """
 )
@@ -90,12 +91,12 @@ _SAVE_SESSION = (
     + """
 local su = ARGV[7]
 local function forget(id, json)
-  local user = cjson.decode(json)['userid']
-  if user ~= 0 then redis.call('SREM', su .. string.format('%d', user), id) end
+  local user = userid(json)
+  if user ~= '0' then redis.call('SREM', su .. user, id) end
 end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
-  local was = string.format('%d', cjson.decode(body(old))['userid'])
+  local was = userid(old)
   if was ~= ARGV[3] then redis.call('SREM', su .. was, ARGV[1]) end
 end
 if ARGV[3] ~= '0' then redis.call('SADD', su .. ARGV[3], ARGV[1]) end
@@ -113,9 +114,10 @@ _LOGIN_WITH_KEY = (
     + """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not live(raw, ARGV[3]) then return 0 end
-local mine = ARGV[2] .. string.format('%d', cjson.decode(body(raw))['userid'])
-for _, value in ipairs(redis.call('SMEMBERS', mine)) do drop(KEYS[1], value, nil) end
-drop(KEYS[1], ARGV[1], nil)
+local mine = ARGV[2] .. userid(raw)
+local gone = redis.call('SMEMBERS', mine)
+gone[#gone + 1] = ARGV[1]
+drop_all(KEYS[1], gone)
 redis.call('DEL', mine)
 local v = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[4], ARGV[10], ARGV[11])
@@ -123,12 +125,12 @@ redis.call('ZADD', KEYS[5], v, ARGV[10])
 redis.call('PUBLISH', ARGV[12], 'w\\n' .. KEYS[3] .. '\\n' .. v .. '\\n' .. ARGV[11] .. '\\n' .. ARGV[10])
 local su = ARGV[9]
 local function forget(id, json)
-  local user = cjson.decode(json)['userid']
-  if user ~= 0 then redis.call('SREM', su .. string.format('%d', user), id) end
+  local user = userid(json)
+  if user ~= '0' then redis.call('SREM', su .. user, id) end
 end
 local old = redis.call('HGET', KEYS[2], ARGV[4])
 if old then
-  local was = string.format('%d', cjson.decode(body(old))['userid'])
+  local was = userid(old)
   if was ~= ARGV[6] then redis.call('SREM', su .. was, ARGV[4]) end
 end
 if ARGV[6] ~= '0' then redis.call('SADD', su .. ARGV[6], ARGV[4]) end
@@ -143,7 +145,7 @@ _DELETE_SESSION = (
     + """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if raw then
-  redis.call('SREM', ARGV[2] .. string.format('%d', cjson.decode(body(raw))['userid']), ARGV[1])
+  redis.call('SREM', ARGV[2] .. userid(raw), ARGV[1])
   drop(KEYS[1], ARGV[1], nil)
 end
 """

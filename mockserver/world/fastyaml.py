@@ -15,7 +15,9 @@ of plain scalars and syntax, so a text is handed to yaml-rs only when one regula
 
 The scan is conservative (a quoted ``"yes"`` counts too): a file it flags, and any file yaml-rs
 refuses, is parsed by PyYAML as before, so every error and its line stay PyYAML's. Only files of
-``MIN_CHARS`` or more take this path: smaller ones parse in PyYAML in well under a second.
+``MIN_CHARS`` or more take this path: smaller ones parse in PyYAML in well under a second. A large
+text is parsed in pieces of about a megabyte (``_pieces``), cut between the items of a list written
+at column 0 as ``yaml.dump`` writes it, so yaml-rs never holds more than a piece's tree at once.
 """
 
 from __future__ import annotations
@@ -68,7 +70,53 @@ def risky(text: str) -> bool:
     )
 
 
-def load(text: str, min_chars: int | None = None) -> Any | None:
+PIECE_CHARS = 1_000_000
+"""A large text is parsed a piece of about this size at a time (less peak memory: ``_pieces``)."""
+
+_LINE_AT_0 = re.compile(r"\n(?=[^\s#])")  # a line holding something at column 0: a key or an item
+_KEY_AT_0 = re.compile(r"\n(?=[^\s#\-]|-\S)")  # one holding something else than an item
+
+
+def _item_at(text: str, at: int) -> bool:
+    """Whether the line starting at ``at`` is an item of a sequence at column 0 (``- ...``)."""
+    return text.startswith("-", at) and (at + 1 == len(text) or text[at + 1] in " \r\n")
+
+
+def _item_before(text: str, at: int) -> bool:
+    """Whether the last line with something at column 0 before ``at`` is an item too."""
+    end = at - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        if start < end and text[start] not in " \t\r#":
+            return _item_at(text, start)
+        end = start - 1
+    return False
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    """``text`` cut, about ``size`` characters apart, before an item at column 0 that follows another
+    (``- username: ...`` lines under ``users:``); a piece that starts with items ends before the next
+    line at column 0 that is not one (a key), so that it parses as a sequence. Parsed one at a time
+    the pieces give what the whole text gives: a line at column 0 can only go on the sequence or the
+    mapping at column 0, unless the piece before it was cut inside a quoted scalar or a flow
+    collection, and then that piece does not parse."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        cut = None
+        for match in _LINE_AT_0.finditer(text, start + size):
+            if _item_at(text, match.end()) and _item_before(text, match.end()):
+                cut = match.end()
+                break
+        if pieces and _item_at(text, start):
+            key = _KEY_AT_0.search(text, start, len(text) if cut is None else cut)
+            cut = key.end() if key is not None else cut
+        pieces.append(text[start:cut])
+        start = len(text) if cut is None else cut
+    return pieces
+
+
+def load(text: str, min_chars: int | None = None, piece_chars: int = PIECE_CHARS) -> Any | None:
     """The data of a large ``text`` as the scenario loader's PyYAML path reads it, or None: a small
     or flagged text, yaml-rs not installed, or a text it refuses (PyYAML then parses and reports)."""
     if len(text) < (MIN_CHARS if min_chars is None else min_chars) or risky(text):
@@ -77,8 +125,32 @@ def load(text: str, min_chars: int | None = None) -> Any | None:
         import yaml_rs
     except ImportError:  # pragma: no cover - a dependency; an install without it parses with PyYAML
         return None
+    result: Any = _NOTHING
     try:
-        data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+        for piece in _pieces(text, piece_chars):
+            data = yaml_rs.loads(piece, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+            if result is _NOTHING:
+                result = data
+            elif not _joined(result, data, items=_item_at(piece, 0)):
+                return None  # pieces that do not fit together: PyYAML reads the whole text
     except (ValueError, TypeError, RecursionError):
         return None
-    return {} if data is None else data
+    return {} if result is None or result is _NOTHING else result
+
+
+_NOTHING = object()
+
+
+def _joined(result: Any, data: Any, *, items: bool) -> bool:
+    """Add a piece's ``data`` to ``result``: items to the sequence at column 0 (the top level's, or
+    the last key's), keys to the mapping at column 0; False when they do not fit (a repeated key)."""
+    if items:
+        target = next(reversed(result.values()), None) if isinstance(result, dict) else result
+        if not isinstance(target, list) or not isinstance(data, list):
+            return False
+        target.extend(data)
+        return True
+    if not isinstance(result, dict) or not isinstance(data, dict) or result.keys() & data.keys():
+        return False
+    result.update(data)
+    return True

@@ -89,7 +89,7 @@ def _to_python(
     node: yaml.Node,
     path: Location,
     lines: dict[Location, int],
-    duplicates: list[tuple[int, str]],
+    duplicates: list[tuple[int, str, str]],
     constructor: yaml.constructor.SafeConstructor,
 ) -> Any:
     lines[path] = node.start_mark.line + 1
@@ -101,8 +101,13 @@ def _to_python(
                 if isinstance(key_node, yaml.ScalarNode)
                 else constructor.construct_object(key_node, deep=True)
             )
+            try:
+                hash(key)
+            except TypeError:  # a list or a mapping as a key (``? - x``): no key at all
+                duplicates.append((key_node.start_mark.line + 1, ".".join(map(str, path)), "found unhashable key"))
+                continue
             if key in result:
-                duplicates.append((key_node.start_mark.line + 1, ".".join(map(str, (*path, key)))))
+                duplicates.append((key_node.start_mark.line + 1, ".".join(map(str, (*path, key))), "duplicate key"))
             result[key] = _to_python(value_node, (*path, key), lines, duplicates, constructor)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -113,7 +118,7 @@ def _to_python(
 def parse_text_with_lines(text: str, source: str) -> tuple[Any, dict[Location, int]]:
     """Parse YAML (or JSON) text, keeping the line of every key (slow: the errors' path)."""
     lines: dict[Location, int] = {}
-    dupes: list[tuple[int, str]] = []
+    dupes: list[tuple[int, str, str]] = []
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
@@ -129,7 +134,7 @@ def parse_text_with_lines(text: str, source: str) -> tuple[Any, dict[Location, i
         return {}, lines
     data = _to_python(node, (), lines, dupes, yaml.constructor.SafeConstructor())
     if dupes:
-        raise ScenarioError([Problem(source, line, key, "duplicate key") for line, key in dupes])
+        raise ScenarioError([Problem(source, line, key, message) for line, key, message in dupes])
     return data, lines
 
 

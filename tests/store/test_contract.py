@@ -73,6 +73,16 @@ def test_consume_takes_once_and_removes_the_users_keys(backend: Backend) -> None
     assert [k.value for k in state.user_keys()] == ["mine"]
 
 
+def test_a_value_that_looks_like_another_user_takes_its_own_users_keys(backend: Backend) -> None:
+    state = backend.runtime()
+    tricky = '"userid":8,'  # the Redis scripts read a record's userid without decoding its JSON
+    state.add_user_key(key(tricky))
+    state.add_user_key(key("k2"))
+    state.add_user_key(key("mine", userid=8))
+    assert state.consume_user_key(tricky) is True
+    assert [k.value for k in state.user_keys()] == ["mine"]
+
+
 def test_delete_user_keys(backend: Backend) -> None:
     state = backend.runtime()
     state.add_user_key(key("k1"))

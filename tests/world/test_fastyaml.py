@@ -20,7 +20,7 @@ def _pyyaml(text: str) -> Any:
     """What the loader's PyYAML path reads (an empty document: ``{}``, as the loader takes it)."""
     try:
         data = yaml.load(text, Loader=loader._FastLoader)
-    except (yaml.YAMLError, loader._Duplicate):
+    except (yaml.YAMLError, loader._Duplicate, TypeError):  # TypeError: a list or mapping as a key
         return "error"
     return {} if data is None else data
 
@@ -141,3 +141,48 @@ def test_errors_in_a_large_file_are_pyyaml_s_with_lines(monkeypatch: pytest.Monk
         "large.yaml:63: users.20.username: username 'u3' is defined more than once",
         "large.yaml:64: users.20.colour: unknown key (did you mean `country`?)",
     ]
+
+
+_PLAIN = ["u1", "Course_1", "a@b.c", "7", "-3", "1.5", "'0777'", '"yes"', "x\n  y", "|\n  x\n  y\n", "{a: 1, b: [c]}"]
+_ITEM_VALUES = st.one_of(
+    st.sampled_from(_PLAIN),
+    st.sampled_from([*_SCALARS, '"multi\nline"', "'multi\n- line'", "[a,\n- b]", "{a: 1,\nb: 2}", "|\n  x\n- y"]),
+)
+
+
+@st.composite
+def _worlds(draw: st.DrawFn) -> str:
+    """A mapping at column 0 whose keys hold sequences at column 0 (as ``yaml.dump`` writes a world),
+    with comments, blank lines and values that span lines in between."""
+    parts = []
+    keys = st.sampled_from(["users", "courses", "enrolments", "name", "1", "users"])
+    for key in draw(st.lists(keys, min_size=1, max_size=3)):
+        parts.append(f"{key}:{draw(st.sampled_from(['', '', '', ' x', ' [a]']))}\n")
+        for _ in range(draw(st.integers(0, 8))):
+            value = draw(_ITEM_VALUES)
+            nested = draw(st.booleans())
+            parts.append(f"- k: {value}\n  j: 1\n" if nested else f"- {value}\n")
+            parts.append(draw(st.sampled_from(["", "", "", "# c\n", "\n", "  # c\n", "  - x\n", "x\n"])))
+    return "".join(parts)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=_worlds(), size=st.integers(1, 40))
+def test_a_text_parsed_in_pieces_equals_pyyaml(text: str, size: int) -> None:
+    fast = fastyaml.load(text, min_chars=0, piece_chars=size)
+    if fast is not None:
+        assert fast == _pyyaml(text), text
+
+
+def test_pieces_are_cut_before_items_only() -> None:
+    text = "name: x\nusers:\n- a\n- b\n# c\n- c\ncourses:\n- d\n- e\n"
+    pieces = fastyaml._pieces(text, 1)
+    assert "".join(pieces) == text
+    assert pieces == ["name: x\nusers:\n- a\n", "- b\n# c\n", "- c\n", "courses:\n- d\n", "- e\n"]
+    assert fastyaml.load(text, min_chars=0, piece_chars=1) == _pyyaml(text)
+
+
+def test_a_list_as_a_key_is_a_problem_not_a_crash() -> None:
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text("name: a\nusers:\n- ?\n  - x\n", "keys.yaml")
+    assert [str(p) for p in raised.value.problems] == ["keys.yaml:4: users.0: found unhashable key"]
