@@ -182,9 +182,9 @@ def parse_text(
             data = parsecache.cached(text) if compiled else None
             if data is None:
                 data = fastyaml.load(text) if compiled else None
-                if data is None:
+                if data is None:  # PyYAML: slow for a large file, so its result is kept for next time
                     data = yaml.load(text, Loader=_FastLoader)
-                parsecache.store(text, data)
+                    parsecache.store(text, data)
     except (_Duplicate, ValueError, TypeError, yaml.YAMLError):
         data, lines = parse_text_with_lines(text, source)
         return data, lines

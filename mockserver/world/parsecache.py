@@ -2,7 +2,8 @@
 
 Parsing YAML is slow even through libyaml (every scalar goes through Python-level type resolution:
 a 14 MB world of 300,000 items takes seconds), while the json module reads the same data in a
-fraction of that. So a YAML file of at least ``MIN_BYTES`` that parsed cleanly is stored once as
+fraction of that. So a YAML file of at least ``MIN_BYTES`` that PyYAML parsed cleanly (not one
+yaml-rs parsed: that is already fast, mockserver/world/fastyaml.py) is stored once as
 JSON under the SHA-256 of its text, and later loads of the same text read that instead. Only data
 JSON holds exactly is stored (a timestamp or a set: no cache); any unreadable,
 missing or corrupt entry just means parsing the YAML again.

@@ -187,8 +187,13 @@ def _encodable(column: list[Any], kinds: set[type]) -> bool:
     return True
 
 
+_SAMPLE = 64
+
+
 def _shared(column: list[Any], kinds: set[type], canonical: dict[str, str]) -> list[Any]:
-    """Equal strings as one object: a few MB less per 100,000 repeats (unique columns untouched)."""
-    if kinds != {str} or len(set(column)) == len(column):
+    """Equal strings as one object: a few MB less per 100,000 repeats. A column whose first values
+    are all different (usernames, emails) is taken as unique and left alone (no set of it built)."""
+    sample = column[:_SAMPLE]
+    if kinds != {str} or len(set(sample)) == len(sample):
         return column
     return list(map(canonical.setdefault, column, column))

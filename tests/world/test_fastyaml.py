@@ -67,7 +67,7 @@ def _documents(draw: st.DrawFn, depth: int = 0) -> str:
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n---\n", "\n...\n"]))
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(text=_documents())
 def test_what_yaml_rs_parses_equals_pyyaml(text: str) -> None:
     fast = fastyaml.load(text, min_chars=0)
@@ -166,7 +166,7 @@ def _worlds(draw: st.DrawFn) -> str:
     return "".join(parts)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(text=_worlds(), size=st.integers(1, 40))
 def test_a_text_parsed_in_pieces_equals_pyyaml(text: str, size: int) -> None:
     fast = fastyaml.load(text, min_chars=0, piece_chars=size)
