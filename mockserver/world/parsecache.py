@@ -15,6 +15,7 @@ Where: ``$MOCKSERVER_CACHE_DIR``, else ``$XDG_CACHE_HOME/mockserver/parsed``, el
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -22,11 +23,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 MIN_BYTES = 1_000_000
 MAX_ENTRIES = 8
-_FORMAT = f"1-pyyaml{yaml.__version__}"  # a new parser or format: new keys, old entries age out
+
+
+@functools.cache
+def _format() -> str:
+    import yaml  # only for a file this large: the loader has it by then
+
+    return f"1-pyyaml{yaml.__version__}"  # a new parser or format: new keys, old entries age out
 
 
 def cache_dir() -> Path | None:
@@ -43,7 +48,7 @@ def _entry(text: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(f"{_FORMAT}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256(f"{_format()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
     return folder / f"{digest}.json"
 
 
