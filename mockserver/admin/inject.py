@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.delays import sleep_at_least
+
 if TYPE_CHECKING:  # only named in annotations: serving (via quietlog) imports this module without pydantic
     from mockserver.admin.faultspec import ActionSpec
 
@@ -85,7 +87,7 @@ async def perform(
 ) -> str:
     """Apply ``action``; the outcome is ``fault``, ``closed`` or ``delayed`` (answered by the app)."""
     if delay > 0:
-        await asyncio.sleep(delay)
+        await sleep_at_least(delay)
     if action.close:
         await close_connection(scope, raw_send)
         return "closed"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from mockserver.delays import sleep_at_least
 from mockserver.sence import render
 from mockserver.sence.forms import NotAForm, read_pairs
 from mockserver.sence.outcomes import Callback, ErrorPage, HttpFailure, LoginPage, NoCallback, Notice, Result
@@ -73,7 +73,7 @@ def protocol_endpoint(action: Action, environment: Environment) -> Endpoint:
         fields = collapse(pairs, service.settings.duplicate_fields)
         answer = service.post(action, environment, fields)
         if answer.delay:
-            await asyncio.sleep(answer.delay)
+            await sleep_at_least(answer.delay)
         return respond(request, service, environment, answer.result)
 
     endpoint.__name__ = f"sence_{environment}_{action}"
