@@ -12,7 +12,9 @@ figure alike; the median round of each is reported:
 * the same ``request_login_url`` reply (the mock's own bytes) as a static stub from WireMock and
   from Mockoon CLI, the mock servers users would otherwise pick (npm packages pinned in
   bench/package.json and package-lock.json, installed here with ``npm ci``; Java runs WireMock);
-* start-up: process start to the first 200, and ``mockserver --help`` / ``validate`` of the demo.
+* start-up: process start to the first 200 (wall, and the server's CPU by then), with the cache of
+  validated scenarios and without it (a first start), and ``mockserver --help`` / ``validate`` of the
+  demo (validate with that cache off, then on); ``--only startup`` runs just this section (no wrk needed).
 
 With ``taskset`` the servers share CPU 0 and wrk has CPU 1, so the ratios compare one core each.
 """
@@ -198,9 +200,9 @@ def startup(runs: int) -> dict[str, tuple[float, float]]:
         for name, rows in samples.items()
     }
     results["mockserver --help"] = timed_runs([*MOCKSERVER, "--help"], runs)
-    results["mockserver validate scenarios/demo.yaml"] = timed_runs(
-        [*MOCKSERVER, "validate", "scenarios/demo.yaml"], runs, cold
-    )
+    validate = [*MOCKSERVER, "validate", "scenarios/demo.yaml"]
+    results["mockserver validate scenarios/demo.yaml"] = timed_runs(validate, runs, cold)
+    results["  the same, validated before (cache)"] = timed_runs(validate, runs)
     results["(bare interpreter: python -c pass)"] = timed_runs([sys.executable, "-c", "pass"], runs)
     return results
 

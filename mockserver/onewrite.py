@@ -78,6 +78,8 @@ class HeldHeadTransport:
 
 def _headers_valid(headers: list[tuple[bytes, bytes]]) -> bool:
     for name, _value in headers:
+        if type(name) is not bytes:
+            return False  # a bytearray (unhashable): the slow path
         if name not in _GOOD_NAMES:
             if HEADER_RE.search(name):
                 return False
@@ -135,6 +137,7 @@ def _start(cycle: RequestResponseCycle, message: Any) -> None:
         )
     if not _headers_valid(headers):
         _raise_invalid(headers)
+        headers = [(bytes(name), value) for name, value in headers]  # valid, but not all bytes
     content = [STATUS_LINE[status_code]]
     has_connection_close = False
     good = _GOOD_NAMES

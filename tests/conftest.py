@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tests.harness import LiveServer, ServerFactory, make_factory
+
+# The caches of parsed and validated scenarios (mockserver/world/parsecache.py, loadcache.py) in a
+# folder of this run's own (servers the tests start inherit it): a run neither reuses what earlier
+# runs left nor evicts a user's entries.
+_CACHE = tempfile.mkdtemp(prefix="mockserver-test-cache-")
+os.environ.setdefault("MOCKSERVER_CACHE_DIR", _CACHE)
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -90,6 +90,10 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": [*plain, (b"x-bad", b"a\r\nb")]})
     elif path == "/bad-name":
         await send({"type": "http.response.start", "status": 200, "headers": [(b"x bad", b"a"), (b"x-v", b"\n")]})
+    elif path == "/bytearrays":
+        headers = [(bytearray(b"X-A"), bytearray(b"1")), (b"content-length", bytearray(b"2"))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": bytearray(b"ok")})
     elif path == "/after-end":
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
         await send({"type": "http.response.body", "body": b"x"})
@@ -162,6 +166,7 @@ CONVERSATIONS: dict[str, tuple[bytes, ...]] = {
     "bad header value": (get("/bad-value", close=False),),
     "bad header name": (get("/bad-name", close=False),),
     "body after the end": (get("/after-end", close=False),),
+    "bytearrays": (get("/bytearrays"),),
     "http 1.0": (b"GET /fixed HTTP/1.0\r\nHost: t\r\n\r\n",),
     "keep-alive pipelined": (
         get("/fixed", close=False)

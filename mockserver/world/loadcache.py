@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -34,7 +35,6 @@ from pathlib import Path
 
 import pydantic
 import pydantic_core
-import yaml
 
 import mockserver
 from mockserver.world import parsecache
@@ -50,9 +50,14 @@ _MTIME_SLACK_S = 2.0  # coarse file system clocks: "written just before the load
 
 
 def _code_fingerprint() -> str:
-    """Every file of the package (a checkout being edited changes it) and the libraries' versions."""
+    """Every file of the package (a checkout being edited changes it) and the libraries' versions
+    (PyYAML's by its ``__init__.py``, which holds it: importing PyYAML is what a hit saves)."""
+    yaml = importlib.util.find_spec("yaml")
+    where = yaml.origin if yaml is not None and yaml.origin else ""
+    yaml_file = os.stat(where) if where else None
+    pyyaml = f"{where}\0{yaml_file.st_size}\0{yaml_file.st_mtime_ns}" if yaml_file else "-"
     digest = hashlib.sha256(
-        f"{_FORMAT}\0{sys.version}\0{pydantic.VERSION}\0{pydantic_core.__version__}\0{yaml.__version__}".encode()
+        f"{_FORMAT}\0{sys.version}\0{pydantic.VERSION}\0{pydantic_core.__version__}\0{pyyaml}".encode()
     )
     folders = [str(_PACKAGE)]
     while folders:

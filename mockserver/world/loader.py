@@ -7,9 +7,8 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from mockserver.moodle.plugins.scenario import move_legacy
@@ -20,6 +19,9 @@ from mockserver.world.diagnose import prune, unknown_key_message
 from mockserver.world.gcpause import gc_paused
 from mockserver.world.rows import fast_rows, to_row
 from mockserver.world.spec import CourseSpec, EnrolmentSpec, Fixtures, Scenario, UserSpec
+
+if TYPE_CHECKING:  # PyYAML is imported on the first parse: a start whose scenario was validated before
+    import yaml  # (mockserver/world/loadcache.py) never parses, and skips its ~15 ms
 
 Location = tuple[str | int, ...]
 
@@ -53,29 +55,44 @@ class LoadedScenario:
     """Values Moodle would store but never match (``mockserver validate`` shows them)."""
 
 
-# libyaml's parser when PyYAML was built with it (a large world parses ~10x faster).
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 class _Duplicate(Exception):
     """A mapping repeats a key: the slow path reports it with its line."""
 
 
-class _FastLoader(_LOADER):  # type: ignore[valid-type,misc]
-    """Builds the data straight from libyaml's events, with no node tree kept and no line map: the
-    map is built only when an error needs a line. Mappings follow ``_to_python``: scalar keys stay
-    the text written (``1:`` is the key "1"), ``<<`` is an ordinary key, a repeated key is an error."""
+@functools.cache
+def _loaders() -> tuple[type[yaml.SafeLoader], type[yaml.SafeLoader]]:
+    """libyaml's parser when PyYAML was built with it (a large world parses ~10x faster), and the fast
+    loader built on it (``_FastLoader``)."""
+    import yaml
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = (
-                key_node.value if isinstance(key_node, yaml.ScalarNode) else self.construct_object(key_node, deep=True)
-            )
-            if key in result:
-                raise _Duplicate
-            result[key] = self.construct_object(value_node, deep=True)
-        return result
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _FastLoader(base):  # type: ignore[valid-type,misc]
+        """Builds the data straight from libyaml's events, with no node tree kept and no line map: the
+        map is built only when an error needs a line. Mappings follow ``_to_python``: scalar keys stay
+        the text written (``1:`` is the key "1"), ``<<`` is an ordinary key, a repeated key is an error."""
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = (
+                    key_node.value
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else self.construct_object(key_node, deep=True)
+                )
+                if key in result:
+                    raise _Duplicate
+                result[key] = self.construct_object(value_node, deep=True)
+            return result
+
+    return base, _FastLoader
+
+
+def __getattr__(name: str) -> Any:
+    # ``_LOADER`` and ``_FastLoader`` as module attributes, built on first use (tests read them).
+    if name in ("_LOADER", "_FastLoader"):
+        return _loaders()[name == "_FastLoader"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -92,6 +109,8 @@ def _to_python(
     duplicates: list[tuple[int, str, str]],
     constructor: yaml.constructor.SafeConstructor,
 ) -> Any:
+    import yaml
+
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -117,10 +136,12 @@ def _to_python(
 
 def parse_text_with_lines(text: str, source: str) -> tuple[Any, dict[Location, int]]:
     """Parse YAML (or JSON) text, keeping the line of every key (slow: the errors' path)."""
+    import yaml
+
     lines: dict[Location, int] = {}
     dupes: list[tuple[int, str, str]] = []
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=_loaders()[0])
     except yaml.YAMLError:
         # Report with the pure-Python parser: its marks point at the offending line.
         try:
@@ -174,6 +195,8 @@ def parse_text(
     text as PyYAML does (``compiled``: mockserver/world/fastyaml.py), else libyaml straight to Python
     objects) handles valid files; anything it rejects goes through the slow path, which names the line
     of the problem."""
+    import yaml
+
     try:
         if source.endswith(".json"):
             data = json.loads(text, object_pairs_hook=_json_object)
@@ -182,9 +205,9 @@ def parse_text(
             data = parsecache.cached(text) if compiled else None
             if data is None:
                 data = fastyaml.load(text) if compiled else None
-                if data is None:
-                    data = yaml.load(text, Loader=_FastLoader)
-                parsecache.store(text, data)
+                if data is None:  # PyYAML: slow for a large file, so its result is kept for next time
+                    data = yaml.load(text, Loader=_loaders()[1])
+                    parsecache.store(text, data)
     except (_Duplicate, ValueError, TypeError, yaml.YAMLError):
         data, lines = parse_text_with_lines(text, source)
         return data, lines

@@ -2,7 +2,8 @@
 
 Parsing YAML is slow even through libyaml (every scalar goes through Python-level type resolution:
 a 14 MB world of 300,000 items takes seconds), while the json module reads the same data in a
-fraction of that. So a YAML file of at least ``MIN_BYTES`` that parsed cleanly is stored once as
+fraction of that. So a YAML file of at least ``MIN_BYTES`` that PyYAML parsed cleanly (not one
+yaml-rs parsed: that is already fast, mockserver/world/fastyaml.py) is stored once as
 JSON under the SHA-256 of its text, and later loads of the same text read that instead. Only data
 JSON holds exactly is stored (a timestamp or a set: no cache); any unreadable,
 missing or corrupt entry just means parsing the YAML again.
@@ -14,6 +15,7 @@ Where: ``$MOCKSERVER_CACHE_DIR``, else ``$XDG_CACHE_HOME/mockserver/parsed``, el
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -21,11 +23,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 MIN_BYTES = 1_000_000
 MAX_ENTRIES = 8
-_FORMAT = f"1-pyyaml{yaml.__version__}"  # a new parser or format: new keys, old entries age out
+
+
+@functools.cache
+def _format() -> str:
+    import yaml  # only for a file this large: the loader has it by then
+
+    return f"1-pyyaml{yaml.__version__}"  # a new parser or format: new keys, old entries age out
 
 
 def cache_dir() -> Path | None:
@@ -42,7 +48,7 @@ def _entry(text: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(f"{_FORMAT}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256(f"{_format()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
     return folder / f"{digest}.json"
 
 

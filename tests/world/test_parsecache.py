@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mockserver.world import parsecache
+from mockserver.world import fastyaml, parsecache
 from mockserver.world.loader import load_scenario_text
 
 SCENARIO = """
@@ -75,3 +75,14 @@ def test_at_most_max_entries_are_kept(cache: Path, monkeypatch: pytest.MonkeyPat
     assert len(list(cache.glob("*.json"))) == 2
     assert parsecache.cached("text 3") == {"n": 3}
     assert parsecache.cached("text 0") is None
+
+
+def test_a_text_yaml_rs_parses_is_not_kept(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # yaml-rs already parses it fast: writing the cache would only add to its first load
+    monkeypatch.setattr(fastyaml, "MIN_CHARS", 0)
+    text = "users:\n- username: ana\n  firstname: Ana\n"
+    assert not fastyaml.risky(text)
+    with monkeypatch.context() as patched:
+        patched.setattr(yaml, "load", _no_parsing)
+        assert load_scenario_text(text, "world.yaml").scenario.users[0].firstname == "Ana"
+    assert list(cache.glob("*.json")) == []
