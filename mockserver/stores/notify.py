@@ -82,7 +82,7 @@ class Notifier:
         found: list[bytes] = []
         reply = reader.gets()
         while reply is not False:
-            if reply[0] == b"message":
+            if isinstance(reply, list) and len(reply) == 3 and reply[0] == b"message":
                 found.append(reply[2])
             reply = reader.gets()
         return found
