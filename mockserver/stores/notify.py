@@ -28,7 +28,7 @@ from typing import Any
 import hiredis
 import redis
 
-from mockserver.stores.wire import line_for, pack
+from mockserver.stores.wire import ask, line_for
 
 CONFIRM_TIMEOUT_S = 5.0
 
@@ -112,16 +112,7 @@ class Notifier:
             reader = hiredis.Reader(replyError=redis.ResponseError)
             try:
                 sock.settimeout(CONFIRM_TIMEOUT_S)
-                sock.sendall(pack(["SUBSCRIBE", self.channel]))
-                reply = reader.gets()
-                while reply is False:  # the confirmation, as above
-                    data = sock.recv(65536)
-                    if not data:
-                        raise OSError("Redis closed the connection")
-                    reader.feed(data)
-                    reply = reader.gets()
-                if isinstance(reply, redis.ResponseError):
-                    raise reply
+                ask(sock, reader, ["SUBSCRIBE", self.channel])  # the confirmation, as above
                 sock.setblocking(False)
             except (OSError, hiredis.ProtocolError) as error:
                 sock.close()

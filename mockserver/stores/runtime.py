@@ -62,17 +62,27 @@ put(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], forget)
 """
 )
 
+# take_key: the live key ``value`` of the table ``rows`` taken with every other key of its user (one live key
+# per user), false when it is not live; shared by _CONSUME and _LOGIN_WITH_KEY
+_TAKE_KEY_FN = """
+local function take_key(rows, value, prefix, now)
+  local raw = redis.call('HGET', rows, value)
+  if not live(raw, now) then return false end
+  local mine = prefix .. userid(raw)
+  local gone = redis.call('SMEMBERS', mine)
+  gone[#gone + 1] = value
+  drop_all(rows, gone)
+  redis.call('DEL', mine)
+  return true
+end
+"""
+
 # KEYS: table; ARGV: value, index prefix, now -> 1 for the one caller that takes a live key
 _CONSUME = (
     LIB
+    + _TAKE_KEY_FN
     + """
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not live(raw, ARGV[3]) then return 0 end
-local mine = ARGV[2] .. userid(raw)
-local gone = redis.call('SMEMBERS', mine)
-gone[#gone + 1] = ARGV[1]
-drop_all(KEYS[1], gone)
-redis.call('DEL', mine)
+if not take_key(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
 return 1
 """
 )
@@ -85,22 +95,30 @@ redis.call('DEL', KEYS[2])
 """
 )
 
+# save_session: session ``sid`` saved in the table ``rows`` with its user's index (prefix ``su``) kept right;
+# shared by _SAVE_SESSION and _LOGIN_WITH_KEY
+_SAVE_SESSION_FN = """
+local function save_session(rows, sid, json, user, deadline, cap, now, su)
+  local function forget(id, old_json)
+    local was = userid(old_json)
+    if was ~= '0' then redis.call('SREM', su .. was, id) end
+  end
+  local old = redis.call('HGET', rows, sid)
+  if old then
+    local was = userid(old)
+    if was ~= user then redis.call('SREM', su .. was, sid) end
+  end
+  if user ~= '0' then redis.call('SADD', su .. user, sid) end
+  put(rows, sid, json, deadline, cap, now, forget)
+end
+"""
+
 # KEYS: table; ARGV: sid, JSON, userid, deadline, cap, now, index prefix
 _SAVE_SESSION = (
     LIB
+    + _SAVE_SESSION_FN
     + """
-local su = ARGV[7]
-local function forget(id, json)
-  local user = userid(json)
-  if user ~= '0' then redis.call('SREM', su .. user, id) end
-end
-local old = redis.call('HGET', KEYS[1], ARGV[1])
-if old then
-  local was = userid(old)
-  if was ~= ARGV[3] then redis.call('SREM', su .. was, ARGV[1]) end
-end
-if ARGV[3] ~= '0' then redis.call('SADD', su .. ARGV[3], ARGV[1]) end
-put(KEYS[1], ARGV[1], ARGV[2], ARGV[4], ARGV[5], ARGV[6], forget)
+save_session(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])
 """
 )
 
@@ -111,30 +129,15 @@ put(KEYS[1], ARGV[1], ARGV[2], ARGV[4], ARGV[5], ARGV[6], forget)
 # prefix, entity, user JSON, channel -> the change's version, 0: not taken (nothing written)
 _LOGIN_WITH_KEY = (
     LIB
+    + _TAKE_KEY_FN
+    + _SAVE_SESSION_FN
     + """
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not live(raw, ARGV[3]) then return 0 end
-local mine = ARGV[2] .. userid(raw)
-local gone = redis.call('SMEMBERS', mine)
-gone[#gone + 1] = ARGV[1]
-drop_all(KEYS[1], gone)
-redis.call('DEL', mine)
+if not take_key(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
 local v = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[4], ARGV[10], ARGV[11])
 redis.call('ZADD', KEYS[5], v, ARGV[10])
 redis.call('PUBLISH', ARGV[12], 'w\\n' .. KEYS[3] .. '\\n' .. v .. '\\n' .. ARGV[11] .. '\\n' .. ARGV[10])
-local su = ARGV[9]
-local function forget(id, json)
-  local user = userid(json)
-  if user ~= '0' then redis.call('SREM', su .. user, id) end
-end
-local old = redis.call('HGET', KEYS[2], ARGV[4])
-if old then
-  local was = userid(old)
-  if was ~= ARGV[6] then redis.call('SREM', su .. was, ARGV[4]) end
-end
-if ARGV[6] ~= '0' then redis.call('SADD', su .. ARGV[6], ARGV[4]) end
-put(KEYS[2], ARGV[4], ARGV[5], ARGV[7], ARGV[8], ARGV[3], forget)
+save_session(KEYS[2], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[3], ARGV[9])
 return v
 """
 )

@@ -50,6 +50,22 @@ def pack(args: Sequence[Arg]) -> bytes:
     return b"*%d\r\n" % len(args) + b"".join(parts)
 
 
+def ask(sock: socket.socket, reader: Any, command: Sequence[Arg]) -> Any:
+    """Send one command on a blocking socket and read its reply (set-up commands: AUTH, SELECT,
+    SUBSCRIBE); an error reply is raised as ``redis.ResponseError``, a closed socket as ``OSError``."""
+    sock.sendall(pack(command))
+    reply = reader.gets()
+    while reply is False:
+        data = sock.recv(65536)
+        if not data:
+            raise OSError("Redis closed the connection")
+        reader.feed(data)
+        reply = reader.gets()
+    if isinstance(reply, redis.ResponseError):
+        raise reply
+    return reply
+
+
 class _Deferred:
     """A write kept for the request's next round trip; ``retry``: its script, if Redis forgot it."""
 
@@ -133,16 +149,7 @@ class Line:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, limit)
             reader = hiredis.Reader(replyError=redis.ResponseError)
             for command in self._setup:  # AUTH, SELECT
-                sock.sendall(pack(command))
-                reply = reader.gets()
-                while reply is False:
-                    data = sock.recv(65536)
-                    if not data:
-                        raise OSError("Redis closed the connection")
-                    reader.feed(data)
-                    reply = reader.gets()
-                if isinstance(reply, redis.ResponseError):
-                    raise reply
+                ask(sock, reader, command)
         except (OSError, hiredis.ProtocolError) as error:
             sock.close()
             raise redis.ConnectionError(f"cannot reach Redis: {error}") from error
