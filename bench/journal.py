@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from benchlib import POST_SCRIPT, ROOT, free_port, login_url_body, wait_ok, wrk
+from benchlib import POST_SCRIPT, ROOT, form_scope, free_port, login_url_body, wait_ok, wrk
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -89,25 +89,6 @@ def throughput(url: str, post: bool, duration: int, connections: int) -> float:
     return rps
 
 
-def _scope(path: str, method: str, body: bytes) -> dict[str, Any]:
-    headers = [(b"host", b"bench"), (b"content-type", b"application/x-www-form-urlencoded")]
-    headers.append((b"content-length", str(len(body)).encode()))
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 80),
-    }
-
-
 async def _batch(app: MockServerApp, path: str, post: bool, n: int) -> float:
     body = LOGIN_BODY.encode() if post else b""
 
@@ -125,7 +106,7 @@ async def _batch(app: MockServerApp, path: str, post: bool, n: int) -> float:
             done = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await app(_scope(path, "POST" if post else "GET", body), receive, send)
+        await app(form_scope(path, "POST" if post else "GET", body), receive, send)
     return (time.perf_counter() - started) / n * 1e6
 
 

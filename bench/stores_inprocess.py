@@ -22,7 +22,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from benchlib import REST, cpu_seconds, login_url_body  # noqa: E402
+from benchlib import REST, cpu_seconds, form_scope, login_url_body  # noqa: E402
 from run import bench_world  # noqa: E402
 
 from mockserver.app import MockServerApp, create_app  # noqa: E402
@@ -30,25 +30,6 @@ from mockserver.config import ServerConfig  # noqa: E402
 from mockserver.stores.server import RedisServer  # noqa: E402
 
 LOGIN_PHP = "/auth/userkey/login.php"
-
-
-def _scope(path: str, method: str, body: bytes, query: bytes = b"") -> dict[str, Any]:
-    headers = [(b"host", b"bench"), (b"content-type", b"application/x-www-form-urlencoded")]
-    headers.append((b"content-length", str(len(body)).encode()))
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query,
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 80),
-    }
 
 
 async def _batch(apps: list[MockServerApp], part: str, keys: list[str], n: int) -> list[int]:
@@ -72,9 +53,9 @@ async def _batch(apps: list[MockServerApp], part: str, keys: list[str], n: int) 
 
         app = apps[i % len(apps)]
         if part == "a":
-            await app(_scope(REST, "POST", body), receive, send)
+            await app(form_scope(REST, "POST", body), receive, send)
         else:
-            await app(_scope(LOGIN_PHP, "GET", b"", b"key=" + keys.pop().encode()), receive, send)
+            await app(form_scope(LOGIN_PHP, "GET", b"", b"key=" + keys.pop().encode()), receive, send)
     return statuses
 
 

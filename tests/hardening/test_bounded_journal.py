@@ -10,7 +10,7 @@ from typing import Any
 from mockserver.admin.journal import ENTRY_OVERHEAD, READ_CHUNK, Journal, JournalEntry, ResponseFacts
 from mockserver.admin.matching import RequestFacts
 from tests.admin.helpers import admin, journal
-from tests.harness import DEMO_TOKEN, REST, ServerFactory, build_app
+from tests.harness import DEMO_TOKEN, REST, ServerFactory, build_app, get_scope
 
 
 def facts(raw_query: bytes = b"", raw_form: bytes = b"", path: str = "/x") -> RequestFacts:
@@ -143,23 +143,6 @@ def test_an_admin_body_within_the_limit_works(server: ServerFactory) -> None:
 # -- reading does not block -------------------------------------------------------------------------
 
 
-def _scope(path: str) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-
-
 def _receiver() -> Any:
     """The request (no body), then nothing until the answer is done: the client stays connected."""
     sent = False
@@ -195,7 +178,7 @@ def test_health_is_answered_while_a_full_journal_is_being_read() -> None:
             if message["type"] == "http.response.start":
                 status = message["status"]
 
-        await app(_scope("/__mock/health"), _receiver(), send)
+        await app(get_scope("/__mock/health"), _receiver(), send)
         return status
 
     async def send(message: dict[str, Any]) -> None:
@@ -204,7 +187,7 @@ def test_health_is_answered_while_a_full_journal_is_being_read() -> None:
             if message.get("more_body") and not during:
                 during.append((await health_status(), True))
 
-    asyncio.run(app(_scope("/__mock/tenants/default/journal"), _receiver(), send))
+    asyncio.run(app(get_scope("/__mock/tenants/default/journal"), _receiver(), send))
     assert during == [(200, True)]
     data = json.loads(body)
     assert [e["seq"] for e in data["entries"]] == list(range(1, entries + 1))

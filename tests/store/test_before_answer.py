@@ -15,26 +15,9 @@ from mockserver.stores.connect import Client, connect
 from mockserver.stores.journal import RedisJournal
 from mockserver.stores.wire import Line
 from tests.admin.helpers import admin, journal, login_url
-from tests.harness import ServerFactory
+from tests.harness import ServerFactory, get_scope
 
 LOGIN_PHP = "/auth/userkey/login.php"
-
-
-def _scope(path: str, query: bytes) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query,
-        "root_path": "",
-        "headers": [(b"host", b"localhost")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 80),
-    }
 
 
 def test_the_entry_session_and_take_are_stored_when_the_head_leaves(inprocess: ServerFactory, redis_url: str) -> None:
@@ -58,7 +41,7 @@ def test_the_entry_session_and_take_are_stored_when_the_head_leaves(inprocess: S
             seen["status"] = message["status"]
             contextvars.Context().run(look)  # as another process would, with nothing of this request
 
-    asyncio.run(h.app(_scope(LOGIN_PHP, f"key={key}".encode()), receive, send))
+    asyncio.run(h.app(get_scope(LOGIN_PHP, f"key={key}".encode()), receive, send))
     assert seen["status"] == 303
     assert seen["journal"][-1] == (LOGIN_PHP, 303)
     assert seen["key"] is None and seen["sessions"] == 1
