@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from benchlib import POST_SCRIPT, ROOT, form_scope, free_port, login_url_body, wait_ok, wrk
+from benchlib import POST_SCRIPT, ROOT, form_scope, free_port, login_url_body, one_body, wait_ok, wrk
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -97,16 +97,7 @@ async def _batch(app: MockServerApp, path: str, post: bool, n: int) -> float:
 
     started = time.perf_counter()
     for _ in range(n):
-        done = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal done
-            if done:
-                return {"type": "http.disconnect"}
-            done = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await app(form_scope(path, "POST" if post else "GET", body), receive, send)
+        await app(form_scope(path, "POST" if post else "GET", body), one_body(body), send)
     return (time.perf_counter() - started) / n * 1e6
 
 

@@ -22,7 +22,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from benchlib import REST, cpu_seconds, form_scope, login_url_body  # noqa: E402
+from benchlib import REST, cpu_seconds, form_scope, login_url_body, one_body  # noqa: E402
 from run import bench_world  # noqa: E402
 
 from mockserver.app import MockServerApp, create_app  # noqa: E402
@@ -42,20 +42,11 @@ async def _batch(apps: list[MockServerApp], part: str, keys: list[str], n: int) 
             statuses.append(message["status"])
 
     for i in range(n):
-        done = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal done
-            if done:
-                return {"type": "http.disconnect"}
-            done = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
         app = apps[i % len(apps)]
         if part == "a":
-            await app(form_scope(REST, "POST", body), receive, send)
+            await app(form_scope(REST, "POST", body), one_body(body), send)
         else:
-            await app(form_scope(LOGIN_PHP, "GET", b"", b"key=" + keys.pop().encode()), receive, send)
+            await app(form_scope(LOGIN_PHP, "GET", b"", b"key=" + keys.pop().encode()), one_body(body), send)
     return statuses
 
 
